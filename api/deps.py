@@ -1,0 +1,121 @@
+"""Request dependencies: the database, the authenticated actor, cursors, write retries."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from threading import Lock
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.auth import Actor, actor_for_token, token_digest
+from domain.db import Database
+from domain.errors import Conflict, InvalidInput, Unauthenticated
+from domain.models.types import utcnow
+from domain.settings import Settings
+
+T = TypeVar("T")
+bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token.")
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+class TokenCache:
+    """Recently seen tokens, so that a burst of requests does not look each one up again."""
+
+    def __init__(self, size: int = 4096, ttl_s: float = 30.0) -> None:
+        self._items: OrderedDict[str, tuple[Actor, datetime, float]] = OrderedDict()
+        self._size, self._ttl, self._lock = size, ttl_s, Lock()
+
+    def get(self, digest: str) -> Actor | None:
+        with self._lock:
+            item = self._items.get(digest)
+            if item is None:
+                return None
+            actor, expires_at, seen = item
+            if time.monotonic() - seen > self._ttl or expires_at <= utcnow():
+                del self._items[digest]
+                return None
+            return actor
+
+    def put(self, digest: str, actor: Actor, expires_at: datetime) -> None:
+        with self._lock:
+            self._items[digest] = (actor, expires_at, time.monotonic())
+            self._items.move_to_end(digest)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def current_actor(request: Request,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+                  ) -> Actor:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("a bearer token is required", code="unauthenticated")
+    cache: TokenCache = request.app.state.token_cache
+    digest = token_digest(credentials.credentials)
+    actor = cache.get(digest)
+    if actor is None:
+        with get_db(request).read() as session:
+            actor, expires_at = actor_for_token(session, credentials.credentials)
+        cache.put(digest, actor, expires_at)
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def write(db: Database, work: Callable[[Session], T], attempts: int = 3) -> T:
+    """Run `work` in one write transaction, retried when a concurrent writer got there first.
+
+    A unique key taken by a racing request, a deadlock or a serialisation failure rolls the
+    whole transaction back; running it again sees the winner's rows (a replay, or a clean
+    rule violation) instead of answering 500.
+    """
+    for attempt in range(attempts):
+        try:
+            with db.write() as session:
+                return work(session)
+        except (IntegrityError, DBAPIError) as exc:
+            retryable = isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", "") in (
+                "40001", "40P01")
+            if not retryable or attempt == attempts - 1:
+                if retryable:
+                    raise Conflict("a concurrent request changed the same data; retry",
+                                   code="concurrent-update") from exc
+                raise
+    raise AssertionError("unreachable")
+
+
+def encode_cursor(value: int) -> str:
+    return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        value = int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("the cursor is not one this API issued", code="invalid-cursor",
+                           pointer="/cursor") from exc
+    if value < 0:
+        raise InvalidInput("the cursor is not one this API issued", code="invalid-cursor",
+                           pointer="/cursor")
+    return value

@@ -1,0 +1,92 @@
+"""RFC 9457 problem responses: the only place where errors become HTTP statuses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.commands import Command
+from domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    Unauthenticated,
+)
+
+log = logging.getLogger("scraptrace.api")
+MEDIA_TYPE = "application/problem+json"
+STATUS: list[tuple[type[DomainError], int]] = [
+    (Unauthenticated, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
+    (RuleViolation, 409), (InvalidInput, 422), (DomainError, 422),
+]
+EVENT_TYPES = {t.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+               for t in Command.__args__}  # type: ignore[attr-defined]
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"/problems/{code}", "title": title, "status": status, "detail": detail,
+            "code": code, **{k: v for k, v in extra.items() if v is not None}}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def status_of(err: DomainError) -> int:
+    return next(status for cls, status in STATUS if isinstance(err, cls))
+
+
+def domain_problem(err: DomainError) -> JSONResponse:
+    return problem(status_of(err), err.code, err.title, err.detail, pointer=err.pointer,
+                   **err.extra)
+
+
+def pointer(loc: tuple[Any, ...] | list[Any], prefix: str = "") -> str:
+    """A JSON pointer for a pydantic error location (the union tag is not part of the body)."""
+    parts = [str(p) for p in loc if not (isinstance(p, str) and p in EVENT_TYPES)]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    return prefix + "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def validation_problem(errors: list[Any], prefix: str = "") -> JSONResponse:
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return problem(400, "malformed-json", "Malformed JSON", "the body is not valid JSON")
+    items = [{"pointer": pointer(e.get("loc", ()), prefix), "detail": e.get("msg", ""),
+              "type": e.get("type", "")} for e in errors]
+    first = items[0]
+    return problem(422, "validation-error", "Invalid request",
+                   f"{first['pointer'] or '/'}: {first['detail']}", errors=items)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, err: DomainError) -> JSONResponse:
+        return domain_problem(err)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(_: Request, err: RequestValidationError) -> JSONResponse:
+        return validation_problem(list(err.errors()))
+
+    @app.exception_handler(ValidationError)
+    async def _validation(_: Request, err: ValidationError) -> JSONResponse:
+        return validation_problem(list(err.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, err: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated",
+                413: "too-large"}.get(err.status_code, "http-error")
+        return problem(err.status_code, code, str(err.detail), str(err.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, err: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=err)
+        return problem(500, "internal-error", "Internal error",
+                       "the server failed; nothing was written")

@@ -1,0 +1,1 @@
+"""Recording events: one module per event type, `capture` runs them atomically."""

@@ -1,0 +1,212 @@
+"""What every event handler shares: the transaction, the actor, cached sites, lot state I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from domain import codes
+from domain import composition as comp
+from domain.accounting import PPM
+from domain.auth import Actor
+from domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from domain.models import EventLot, Lot, LotAccess, MeltInput, Movement, Org, Site
+from domain.settings import Settings
+
+lot_t = Lot.__table__
+access_t = LotAccess.__table__
+event_lot_t = EventLot.__table__
+movement_t = Movement.__table__
+melt_input_t = MeltInput.__table__
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: int
+    code: str
+    org_id: int
+    org_code: str
+    org_kind: str
+    region: str
+
+
+@dataclass
+class LotState:
+    """A lot as loaded for change; `before` is its snapshot at load, for voids to restore."""
+
+    id: int
+    code: str
+    metal: str
+    grade: str
+    status: str
+    mass_g: int
+    assay_ppm: int | None
+    default_ppm: int
+    cells: comp.Cells
+    org_id: int
+    site_id: int | None
+    dest_site_id: int | None
+    last_seq: int
+    before: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def metal_ppm(self) -> int:
+        return self.assay_ppm if self.assay_ppm is not None else self.default_ppm
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"status": self.status, "mass_g": self.mass_g, "assay_ppm": self.assay_ppm,
+                "cells": comp.to_json(self.cells), "org_id": self.org_id,
+                "site_id": self.site_id, "dest_site_id": self.dest_site_id,
+                "last_seq": self.last_seq, "grade": self.grade}
+
+
+class Ctx:
+    """One transaction's view for event handlers."""
+
+    def __init__(self, session: Session, actor: Actor, settings: Settings) -> None:
+        self.session = session
+        self.actor = actor
+        self.settings = settings
+        self._sites: dict[str, SiteInfo] = {}
+
+    # --- sites -------------------------------------------------------------------------------
+    def site(self, code: str, pointer: str) -> SiteInfo:
+        info = self._sites.get(code)
+        if info is None:
+            row = self.session.execute(
+                select(Site.id, Site.code, Site.org_id, Site.region, Org.code.label("org_code"),
+                       Org.kind).join(Org, Org.id == Site.org_id).where(Site.code == code)
+            ).one_or_none()
+            if row is None:
+                raise NotFound(f"no site '{code}'", code="site-not-found", pointer=pointer)
+            info = SiteInfo(row.id, row.code, row.org_id, row.org_code, row.kind, row.region)
+            self._sites[code] = info
+        return info
+
+    def own_site(self, code: str) -> SiteInfo:
+        info = self.site(code, "/site")
+        if info.org_id != self.actor.org_id:
+            raise Forbidden(f"site '{code}' belongs to another organisation",
+                            code="not-your-site", pointer="/site")
+        return info
+
+    def provenance_of(self, region: str | None) -> str:
+        home = self.settings.home_region
+        return "in_province" if region and region.startswith(home) else "out_of_province"
+
+    # --- lots --------------------------------------------------------------------------------
+    def lot(self, ref: str, pointer: str) -> LotState:
+        """Load and lock a lot the caller may see; others answer as if it did not exist."""
+        try:
+            code = codes.normalize_lot_code(ref)
+        except Exception as exc:
+            exc.pointer = pointer  # type: ignore[attr-defined]
+            raise
+        row = self.session.execute(
+            select(lot_t).where(lot_t.c.code == code).with_for_update()).mappings().one_or_none()
+        if row is None or not self._may_see(row["id"], row["org_id"]):
+            raise NotFound(f"no lot {codes.format_lot_code(code)}", code="lot-not-found",
+                           pointer=pointer)
+        state = LotState(
+            id=row["id"], code=row["code"], metal=row["metal"], grade=row["grade"],
+            status=row["status"], mass_g=row["mass_g"], assay_ppm=row["assay_ppm"],
+            default_ppm=row["default_ppm"], cells=comp.from_json(row["cells"]),
+            org_id=row["org_id"], site_id=row["site_id"], dest_site_id=row["dest_site_id"],
+            last_seq=row["last_seq"])
+        state.before = state.snapshot()
+        return state
+
+    def _may_see(self, lot_id: int, org_id: int) -> bool:
+        if org_id == self.actor.org_id:
+            return True
+        return self.session.execute(select(access_t.c.lot_id).where(
+            access_t.c.lot_id == lot_id, access_t.c.org_id == self.actor.org_id)).first() is not None
+
+    def held_lot(self, ref: str, pointer: str, site: SiteInfo) -> LotState:
+        """A lot the caller's organisation holds, active, at `site`."""
+        lot = self.lot(ref, pointer)
+        label = codes.format_lot_code(lot.code)
+        if lot.status != "active":
+            raise RuleViolation(f"lot {label} is {lot.status.replace('_', ' ')}",
+                                code="lot-not-active", pointer=pointer)
+        if lot.org_id != self.actor.org_id:
+            raise RuleViolation(f"lot {label} is held by another organisation",
+                                code="not-custodian", pointer=pointer)
+        if lot.site_id != site.id:
+            raise RuleViolation(f"lot {label} is not at site {site.code}",
+                                code="lot-not-at-site", pointer=pointer)
+        return lot
+
+    def new_code(self, ref: str | None, pointer: str, taken: set[str]) -> str:
+        """A code for a new lot: the client's pre-printed one if unused, else a fresh one."""
+        if ref is not None:
+            try:
+                code = codes.normalize_lot_code(ref)
+            except Exception as exc:
+                exc.pointer = pointer  # type: ignore[attr-defined]
+                raise
+            if code in taken or self._code_exists(code):
+                raise Conflict(f"lot code {codes.format_lot_code(code)} is already in use",
+                               code="lot-code-taken", pointer=pointer)
+        else:
+            code = codes.new_lot_code()
+            while code in taken or self._code_exists(code):
+                code = codes.new_lot_code()
+        taken.add(code)
+        return code
+
+    def _code_exists(self, code: str) -> bool:
+        return self.session.execute(select(lot_t.c.id).where(lot_t.c.code == code)).first() \
+            is not None
+
+    def create_lot(self, *, seq: int, code: str, metal: str, grade: str, mass_g: int,
+                   cells: comp.Cells, site: SiteInfo, default_ppm: int,
+                   assay_ppm: int | None = None) -> int:
+        lot_id: int = self.session.execute(insert(lot_t).values(
+            code=code, metal=metal, grade=grade, status="active", mass_g=mass_g,
+            assay_ppm=assay_ppm, default_ppm=default_ppm, cells=comp.to_json(cells),
+            org_id=site.org_id, site_id=site.id, dest_site_id=None, created_seq=seq,
+            last_seq=seq).returning(lot_t.c.id)).scalar_one()
+        self.grant(lot_id, site.org_id)
+        self.session.execute(insert(event_lot_t).values(event_seq=seq, lot_id=lot_id,
+                                                        role="out", before=None))
+        return lot_id
+
+    def save_lot(self, lot: LotState, *, seq: int, role: str) -> None:
+        """Write a changed lot and remember its state before this event."""
+        if sum(lot.cells.values()) != lot.mass_g:
+            raise AssertionError(f"cells of {lot.code} do not add up to its mass")
+        self.session.execute(update(lot_t).where(lot_t.c.id == lot.id).values(
+            status=lot.status, mass_g=lot.mass_g, assay_ppm=lot.assay_ppm,
+            cells=comp.to_json(lot.cells), org_id=lot.org_id, site_id=lot.site_id,
+            dest_site_id=lot.dest_site_id, grade=lot.grade, last_seq=seq))
+        self.session.execute(insert(event_lot_t).values(event_seq=seq, lot_id=lot.id, role=role,
+                                                        before=lot.before))
+
+    def grant(self, lot_id: int, org_id: int) -> None:
+        exists = self.session.execute(select(access_t.c.lot_id).where(
+            access_t.c.lot_id == lot_id, access_t.c.org_id == org_id)).first()
+        if exists is None:
+            self.session.execute(insert(access_t).values(lot_id=lot_id, org_id=org_id))
+
+    # --- ledgers -----------------------------------------------------------------------------
+    def move(self, *, seq: int, site_id: int, metal: str, kind: str, grams: int,
+             occurred_at: datetime) -> None:
+        if grams:
+            self.session.execute(insert(movement_t).values(
+                event_seq=seq, site_id=site_id, metal=metal, kind=kind, grams=grams,
+                occurred_at=occurred_at))
+
+
+def grams(kg: Any) -> int:
+    """Kilograms (a Decimal with at most 3 decimals) to integer grams, exactly."""
+    return int(kg * 1000)
+
+
+def ppm(pct: Any) -> int:
+    """Percent (at most 4 decimals) to parts per million, exactly."""
+    return int(pct * PPM / 100)

@@ -1,0 +1,72 @@
+"""Agency reports, computed by SQL aggregation over the ledgers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from domain.accounting import ShareInputs
+from domain.auth import Actor
+from domain.errors import InvalidInput
+from domain.models import MeltInput, Org
+
+
+@dataclass(frozen=True)
+class ProducerShare:
+    org_code: str
+    name: str
+    inputs: ShareInputs
+    in_province_g: int
+    out_of_province_g: int
+    imported_g: int
+
+
+def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) as local dates in the platform's time zone, as aware instants."""
+    if end <= start:
+        raise InvalidInput("'to' must be after 'from'", code="invalid-period", pointer="/to")
+    return datetime.combine(start, time(), tz), datetime.combine(end, time(), tz)
+
+
+def recycled_share(session: Session, *, actor: Actor, metal: str, start: date, end: date,
+                   tz: ZoneInfo, producer: str | None = None) -> list[ProducerShare]:
+    """Each producer's metal by class over its melts of `metal` in [start, end) (DOMAIN.md §6).
+
+    Producers see their own figures; auditors and administrators see every producer.
+    """
+    lo, hi = period_bounds(start, end, tz)
+    m = MeltInput
+    eligible = and_(m.origin.in_(("post_consumer", "pre_consumer")), m.evidence == "traced")
+
+    def total(cond: object) -> object:
+        return func.coalesce(func.sum(case((cond, m.metal_g), else_=0)), 0)  # type: ignore[arg-type]
+
+    stmt = (select(
+        Org.code, Org.name,
+        total(and_(m.origin == "post_consumer", m.evidence == "traced")).label("post"),
+        total(and_(m.origin == "pre_consumer", m.evidence == "traced")).label("pre"),
+        total(and_(m.origin.in_(("post_consumer", "pre_consumer")),
+                   m.evidence == "declared")).label("declared"),
+        total(m.origin == "primary").label("primary"),
+        total(m.origin == "home_scrap").label("home"),
+        total(and_(eligible, m.provenance == "in_province")).label("in_province"),
+        total(and_(eligible, m.provenance == "out_of_province")).label("out_of_province"),
+        total(and_(eligible, m.provenance == "imported")).label("imported"),
+    ).join(Org, Org.id == m.org_id)
+        .where(m.metal == metal, m.occurred_at >= lo, m.occurred_at < hi)
+        .group_by(Org.code, Org.name).order_by(Org.code))
+    if producer is not None:
+        stmt = stmt.where(Org.code == producer)
+    if not actor.sees_everything:
+        stmt = stmt.where(m.org_id == actor.org_id)
+    return [ProducerShare(
+        org_code=r.code, name=r.name,
+        inputs=ShareInputs(post_consumer=int(r.post), pre_consumer=int(r.pre),
+                           declared=int(r.declared), primary=int(r.primary),
+                           home_scrap=int(r.home)),
+        in_province_g=int(r.in_province), out_of_province_g=int(r.out_of_province),
+        imported_g=int(r.imported)) for r in session.execute(stmt)]
