@@ -71,3 +71,11 @@ def db(settings: Settings) -> Iterator[Database]:
     database = Database(settings.database_url)
     yield database
     database.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many PostgreSQL runs passed, so a CI log shows that they ran."""
+    passed = [r for r in terminalreporter.stats.get("passed", []) if "pg" in r.keywords]
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "pg" in r.keywords]
+    terminalreporter.write_line(
+        f"PostgreSQL tests: {len(passed)} passed, {len(skipped)} skipped")

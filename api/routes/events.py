@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import AwareDatetime, TypeAdapter
 
 from api.deps import ActorDep, DbDep, SettingsDep, decode_cursor, encode_cursor, write
-from api.schemas import EventBatch, EventBatchOut, EventOut, Page
+from api.schemas import EventBatch, EventOut, Page
 from domain.commands import Command, EventCommand
 from domain.errors import InvalidInput
 from domain.event_log import get_event, list_events

@@ -43,11 +43,14 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
             raise InvalidInput("the inputs have different grades: name the output's grade",
                                code="grade-required", pointer=f"/outputs/{i}/grade")
         grade_code = out.grade if out.grade is not None else next(iter(input_grades))
-        grade = check_grade(metal, grade_code, f"/outputs/{i}/grade")
-        outputs.append((out, grade, grams(out.mass_kg)))
+        if grade_code in input_grades:  # an input's grade (a catalogue grade or a product)
+            default = next(lot.default_ppm for lot, _ in inputs if lot.grade == grade_code)
+        else:
+            default = check_grade(metal, grade_code, f"/outputs/{i}/grade").default_ppm
+        outputs.append((out, grade_code, default, grams(out.mass_kg)))
 
     total_in = sum(g for _, g in inputs)
-    total_out = sum(g for _, _, g in outputs)
+    total_out = sum(g for *_, g in outputs)
     if total_out > total_in:
         raise RuleViolation(
             f"outputs ({total_out / 1000:.3f} kg) exceed inputs ({total_in / 1000:.3f} kg)",
@@ -58,7 +61,7 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
     if len(input_grades) == 1 and any(lot.assay_ppm is not None for lot, _ in inputs):
         carried_ppm = (sum(lot.metal_ppm * g for lot, g in inputs) + total_in // 2) // total_in
     codes_out = [ctx.new_code(out.lot, f"/outputs/{i}/lot", taken)
-                 for i, (out, _, _) in enumerate(outputs)]
+                 for i, (out, *_) in enumerate(outputs)]
 
     def apply(seq: int, occurred_at: datetime) -> None:
         pooled = []
@@ -69,12 +72,12 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
             if lot.mass_g == 0:
                 lot.status = "consumed"
             ctx.save_lot(lot, seq=seq, role="in")
-        shares, _loss = comp.distribute(comp.combine(pooled), [g for _, _, g in outputs])
-        for code, (_, grade, mass), cells in zip(codes_out, outputs, shares, strict=True):
-            same_grade = carried_ppm is not None and grade.code in input_grades
-            ctx.create_lot(seq=seq, code=code, metal=metal, grade=grade.code, mass_g=mass,
-                           cells=cells, site=site, default_ppm=grade.default_ppm,
-                           assay_ppm=carried_ppm if same_grade else None)
+        shares, _loss = comp.distribute(comp.combine(pooled), [g for *_, g in outputs])
+        for code, (_, grade, default, mass), cells in zip(codes_out, outputs, shares,
+                                                          strict=True):
+            ctx.create_lot(seq=seq, code=code, metal=metal, grade=grade, mass_g=mass,
+                           cells=cells, site=site, default_ppm=default,
+                           assay_ppm=carried_ppm if grade in input_grades else None)
         ctx.move(seq=seq, site_id=site.id, metal=metal, kind="loss", grams=total_in - total_out,
                  occurred_at=occurred_at)
 
