@@ -9,7 +9,7 @@ from fastapi.openapi.utils import get_openapi
 
 from api import problems
 from api.deps import TokenCache
-from api.routes import auth, events, lots, orgs, reports
+from api.routes import auth, events, labels, lots, me, orgs, public, reports
 from domain.db import Database
 from domain.settings import Settings, get_settings
 
@@ -47,7 +47,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     for module in (auth, orgs, events, lots, reports):
         api.include_router(module.router)
+    api.include_router(labels.router)
+    api.include_router(me.router)
     app.include_router(api)
+    app.include_router(public.router)  # /l/{code} and the phone app at /app
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -42,7 +42,7 @@ def plan_collect(ctx: Ctx, cmd: Collect | Declare, site: SiteInfo, taken: set[st
         evidence = "traced"
         region = site.region
     cell = (cmd.origin, ctx.provenance_of(region), evidence)
-    code = ctx.new_code(cmd.lot, "/lot", taken)
+    code = ctx.new_code(cmd.lot, "/lot", taken, site=site)
 
     def apply(seq: int, occurred_at: datetime) -> None:
         ctx.create_lot(seq=seq, code=code, metal=cmd.metal, grade=grade.code, mass_g=mass,

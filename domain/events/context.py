@@ -14,6 +14,7 @@ from domain import composition as comp
 from domain.accounting import PPM
 from domain.auth import Actor
 from domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from domain.labels import check_label_use, is_reserved
 from domain.models import EventLot, Lot, LotAccess, MeltInput, Movement, Org, Site
 from domain.settings import Settings
 
@@ -141,8 +142,13 @@ class Ctx:
                                 code="lot-not-at-site", pointer=pointer)
         return lot
 
-    def new_code(self, ref: str | None, pointer: str, taken: set[str]) -> str:
-        """A code for a new lot: the client's pre-printed one if unused, else a fresh one."""
+    def new_code(self, ref: str | None, pointer: str, taken: set[str],
+                 site: SiteInfo | None = None) -> str:
+        """A code for a new lot: the client's pre-printed one if unused, else a fresh one.
+
+        `site` is given by collect and declare only: a pre-allocated label code is theirs to
+        use, once, at the site it was allocated to; every other event is refused it.
+        """
         if ref is not None:
             try:
                 code = codes.normalize_lot_code(ref)
@@ -152,9 +158,10 @@ class Ctx:
             if code in taken or self._code_exists(code):
                 raise Conflict(f"lot code {codes.format_lot_code(code)} is already in use",
                                code="lot-code-taken", pointer=pointer)
+            check_label_use(self.session, code, site.id if site else None, pointer)
         else:
             code = codes.new_lot_code()
-            while code in taken or self._code_exists(code):
+            while code in taken or self._code_exists(code) or is_reserved(self.session, code):
                 code = codes.new_lot_code()
         taken.add(code)
         return code
