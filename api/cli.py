@@ -58,6 +58,27 @@ def seed_demo(if_empty: Annotated[bool, typer.Option(
     console.print("logins (password [bold]demo-pass[/bold]): " + ", ".join(DEMO_USERS))
 
 
+@seed_app.command("scale")
+def seed_scale(lots: Annotated[int, typer.Option(help="Lots to collect (each with its whole "
+                                                      "history: sorting, shipping, melting).")],
+               seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 7,
+               ) -> None:
+    """Benchmark-scale data written in bulk, row for row what the API would have written."""
+    import time
+
+    from domain.db import Database
+    from domain.settings import get_settings
+    from seed.scale import seed_scale as run
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    started = time.perf_counter()
+    stats = run(db, settings, lots=lots, seed=seed, progress=True)
+    console.print(f"[green]scale data loaded[/green] in {time.perf_counter() - started:.1f} s: "
+                  + ", ".join(f"{k} {v:,}" for k, v in stats.items()))
+    console.print(f"every user's password is [bold]{'scale-pass'}[/bold]")
+
+
 @admin_app.command("create")
 def admin_create(username: Annotated[str, typer.Option()],
                  password: Annotated[str, typer.Option(prompt=True, hide_input=True)]) -> None:
