@@ -17,8 +17,10 @@ from domain.errors import (
     DomainError,
     Forbidden,
     InvalidInput,
+    MalformedBody,
     NotFound,
     RuleViolation,
+    TooLarge,
     Unauthenticated,
 )
 
@@ -26,7 +28,7 @@ log = logging.getLogger("scraptrace.api")
 MEDIA_TYPE = "application/problem+json"
 STATUS: list[tuple[type[DomainError], int]] = [
     (Unauthenticated, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
-    (RuleViolation, 409), (InvalidInput, 422), (DomainError, 422),
+    (RuleViolation, 409), (MalformedBody, 400), (TooLarge, 413), (InvalidInput, 422), (DomainError, 422),
 ]
 EVENT_TYPES = {t.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
                for t in Command.__args__}  # type: ignore[attr-defined]

@@ -69,3 +69,15 @@ class RuleViolation(DomainError):
 
     code = "rule-violation"
     title = "Rule violation"
+
+
+class MalformedBody(InvalidInput):
+    """The request body is not JSON at all."""
+
+    code = "malformed-json"
+    title = "Malformed JSON"
+
+
+class TooLarge(InvalidInput):
+    code = "too-large"
+    title = "Request too large"

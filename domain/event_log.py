@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, label, or_, select
 from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
 
 from domain import codes
 from domain.auth import Actor
@@ -17,11 +18,11 @@ from domain.models import Event, EventLot, EventVoid, Lot, LotAccess, Org, Site
 
 def _select() -> Select:  # type: ignore[type-arg]
     void = aliased(Event)
-    return (select(Event, Org.code.label("org_code"), Site.code.label("site_code"),
-                   void.id.label("voided_by"))
-            .join(Org, Org.id == Event.org_id).join(Site, Site.id == Event.site_id)
-            .outerjoin(EventVoid, EventVoid.target_seq == Event.seq)
-            .outerjoin(void, void.seq == EventVoid.void_seq))
+    return (select(Event, label("org_code", col(Org.code)), label("site_code", col(Site.code)),
+                   label("voided_by", col(void.id)))
+            .join(Org, col(Org.id) == Event.org_id).join(Site, col(Site.id) == Event.site_id)
+            .outerjoin(EventVoid, col(EventVoid.target_seq) == Event.seq)
+            .outerjoin(void, col(void.seq) == EventVoid.void_seq))
 
 
 def _visible(stmt: Select, actor: Actor) -> Select:  # type: ignore[type-arg]
@@ -29,9 +30,9 @@ def _visible(stmt: Select, actor: Actor) -> Select:  # type: ignore[type-arg]
     if actor.sees_everything:
         return stmt
     touches_visible_lot = exists().where(
-        EventLot.event_seq == Event.seq, LotAccess.lot_id == EventLot.lot_id,
-        LotAccess.org_id == actor.org_id)
-    return stmt.where(or_(Event.org_id == actor.org_id, touches_visible_lot))
+        col(EventLot.event_seq) == Event.seq, col(LotAccess.lot_id) == EventLot.lot_id,
+        col(LotAccess.org_id) == actor.org_id)
+    return stmt.where(or_(col(Event.org_id) == actor.org_id, touches_visible_lot))
 
 
 def _recorded(row: object) -> tuple[Recorded, str | None]:
@@ -46,7 +47,7 @@ def _recorded(row: object) -> tuple[Recorded, str | None]:
 
 
 def get_event(session: Session, *, actor: Actor, event_id: UUID) -> tuple[Recorded, str | None]:
-    row = session.execute(_visible(_select().where(Event.id == str(event_id)), actor)) \
+    row = session.execute(_visible(_select().where(col(Event.id) == str(event_id)), actor)) \
         .one_or_none()
     if row is None:
         raise NotFound(f"no event {event_id}", code="event-not-found")
@@ -57,18 +58,18 @@ def list_events(session: Session, *, actor: Actor, lot: str | None = None,
                 type: str | None = None, site: str | None = None,
                 since: datetime | None = None, after_seq: int = 0, limit: int = 100,
                 ) -> list[tuple[Recorded, str | None]]:
-    stmt = _visible(_select(), actor).where(Event.seq > after_seq)
+    stmt = _visible(_select(), actor).where(col(Event.seq) > after_seq)
     if lot is not None:
         code = codes.normalize_lot_code(lot)
-        lot_id = session.execute(select(Lot.id).where(Lot.code == code)).scalar()
+        lot_id = session.execute(select(col(Lot.id)).where(col(Lot.code) == code)).scalar()
         if lot_id is None:
             raise NotFound(f"no lot {codes.format_lot_code(code)}", code="lot-not-found")
-        stmt = stmt.where(exists().where(EventLot.event_seq == Event.seq,
-                                         EventLot.lot_id == lot_id))
+        stmt = stmt.where(exists().where(col(EventLot.event_seq) == Event.seq,
+                                         col(EventLot.lot_id) == lot_id))
     if type is not None:
-        stmt = stmt.where(Event.type == type)
+        stmt = stmt.where(col(Event.type) == type)
     if site is not None:
-        stmt = stmt.where(Site.code == site)
+        stmt = stmt.where(col(Site.code) == site)
     if since is not None:
-        stmt = stmt.where(Event.recorded_at >= since)
-    return [_recorded(r) for r in session.execute(stmt.order_by(Event.seq).limit(limit))]
+        stmt = stmt.where(col(Event.recorded_at) >= since)
+    return [_recorded(r) for r in session.execute(stmt.order_by(col(Event.seq)).limit(limit))]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, label, select
 from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
 
 from domain import codes
 from domain import composition as comp
@@ -35,18 +36,18 @@ class LotView:
 def _visible(stmt: Select, actor: Actor) -> Select:  # type: ignore[type-arg]
     if actor.sees_everything:
         return stmt
-    return stmt.where(exists().where(LotAccess.lot_id == Lot.id,
-                                     LotAccess.org_id == actor.org_id))
+    return stmt.where(exists().where(col(LotAccess.lot_id) == Lot.id,
+                                     col(LotAccess.org_id) == actor.org_id))
 
 
 def _select() -> Select:  # type: ignore[type-arg]
     site = aliased(Site)
     dest = aliased(Site)
-    return (select(Lot, Org.code.label("org_code"), site.code.label("site_code"),
-                   dest.code.label("dest_code"))
-            .join(Org, Org.id == Lot.org_id)
-            .outerjoin(site, site.id == Lot.site_id)
-            .outerjoin(dest, dest.id == Lot.dest_site_id))
+    return (select(Lot, label("org_code", col(Org.code)), label("site_code", col(site.code)),
+                   label("dest_code", col(dest.code)))
+            .join(Org, col(Org.id) == Lot.org_id)
+            .outerjoin(site, col(site.id) == Lot.site_id)
+            .outerjoin(dest, col(dest.id) == Lot.dest_site_id))
 
 
 def _view(row: object) -> LotView:
@@ -62,7 +63,7 @@ def _view(row: object) -> LotView:
 
 def get_lot(session: Session, *, actor: Actor, code: str) -> LotView:
     canonical = codes.normalize_lot_code(code)
-    row = session.execute(_visible(_select().where(Lot.code == canonical), actor)).one_or_none()
+    row = session.execute(_visible(_select().where(col(Lot.code) == canonical), actor)).one_or_none()
     if row is None:
         raise NotFound(f"no lot {codes.format_lot_code(canonical)}", code="lot-not-found")
     return _view(row)
@@ -71,16 +72,16 @@ def get_lot(session: Session, *, actor: Actor, code: str) -> LotView:
 def list_lots(session: Session, *, actor: Actor, site: str | None = None,
               status: str | None = None, metal: str | None = None, after_id: int = 0,
               limit: int = 100) -> list[LotView]:
-    stmt = _visible(_select(), actor).where(Lot.id > after_id)
+    stmt = _visible(_select(), actor).where(col(Lot.id) > after_id)
     if site is not None:
-        site_id = session.execute(select(Site.id).where(Site.code == site)).scalar()
+        site_id = session.execute(select(col(Site.id)).where(col(Site.code) == site)).scalar()
         if site_id is None:
             raise NotFound(f"no site '{site}'", code="site-not-found")
-        stmt = stmt.where(Lot.site_id == site_id)
+        stmt = stmt.where(col(Lot.site_id) == site_id)
     if status is not None:
         if status not in LOT_STATUSES:
             raise InvalidInput(f"unknown status '{status}'", pointer="/status")
-        stmt = stmt.where(Lot.status == status)
+        stmt = stmt.where(col(Lot.status) == status)
     if metal is not None:
-        stmt = stmt.where(Lot.metal == metal)
-    return [_view(r) for r in session.execute(stmt.order_by(Lot.id).limit(limit))]
+        stmt = stmt.where(col(Lot.metal) == metal)
+    return [_view(r) for r in session.execute(stmt.order_by(col(Lot.id)).limit(limit))]

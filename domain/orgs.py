@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from domain import codes
 from domain.auth import ROLES, Actor, hash_password
@@ -28,10 +29,10 @@ def create_org(session: Session, *, actor: Actor, code: str, name: str, kind: st
         raise InvalidInput(f"unknown organisation kind '{kind}'", pointer="/kind")
     uscc = codes.normalize_uscc(uscc)
     _check_region(region, "/region")
-    if session.execute(select(Org.id).where(Org.code == code)).first():
+    if session.execute(select(col(Org.id)).where(col(Org.code) == code)).first():
         raise Conflict(f"an organisation with code '{code}' exists", code="org-exists",
                        pointer="/code")
-    if session.execute(select(Org.id).where(Org.uscc == uscc)).first():
+    if session.execute(select(col(Org.id)).where(col(Org.uscc) == uscc)).first():
         raise Conflict(f"an organisation with credit code {uscc} exists", code="org-exists",
                        pointer="/uscc")
     org = Org(code=code, name=name, kind=kind, uscc=uscc, region=region, licences=licences or [])
@@ -41,7 +42,7 @@ def create_org(session: Session, *, actor: Actor, code: str, name: str, kind: st
 
 
 def get_org(session: Session, code: str) -> Org:
-    org = session.execute(select(Org).where(Org.code == code)).scalar_one_or_none()
+    org = session.execute(select(Org).where(col(Org.code) == code)).scalar_one_or_none()
     if org is None:
         raise NotFound(f"no organisation '{code}'", code="org-not-found")
     return org
@@ -49,7 +50,7 @@ def get_org(session: Session, code: str) -> Org:
 
 def list_orgs(session: Session, *, after: int = 0, limit: int = 100) -> list[Org]:
     return list(session.execute(
-        select(Org).where(Org.id > after).order_by(Org.id).limit(limit)).scalars())
+        select(Org).where(col(Org.id) > after).order_by(col(Org.id)).limit(limit)).scalars())
 
 
 def _own_or_admin(actor: Actor, org: Org) -> None:
@@ -65,7 +66,7 @@ def create_site(session: Session, *, actor: Actor, org_code: str, code: str, nam
     org = get_org(session, org_code)
     _own_or_admin(actor, org)
     _check_region(region, "/region")
-    if session.execute(select(Site.id).where(Site.code == code)).first():
+    if session.execute(select(col(Site.id)).where(col(Site.code) == code)).first():
         raise Conflict(f"a site with code '{code}' exists", code="site-exists", pointer="/code")
     assert org.id is not None
     site = Site(code=code, name=name, region=region, org_id=org.id)
@@ -76,7 +77,7 @@ def create_site(session: Session, *, actor: Actor, org_code: str, code: str, nam
 
 def list_sites(session: Session, *, org_code: str) -> list[Site]:
     org = get_org(session, org_code)
-    return list(session.execute(select(Site).where(Site.org_id == org.id).order_by(Site.id))
+    return list(session.execute(select(Site).where(col(Site.org_id) == org.id).order_by(col(Site.id)))
                 .scalars())
 
 
@@ -104,7 +105,7 @@ def create_user(session: Session, *, actor: Actor | None, org_code: str | None, 
         raise InvalidInput("users other than administrators need an organisation",
                            code="invalid-role", pointer="/role")
     if session.execute(select(func.count()).select_from(User)
-                       .where(User.username == username)).scalar_one():
+                       .where(col(User.username) == username)).scalar_one():
         raise Conflict(f"the username '{username}' is taken", code="user-exists",
                        pointer="/username")
     user = User(username=username, password_hash=hash_password(password), role=role,

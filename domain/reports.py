@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from domain.accounting import ShareInputs
 from domain.auth import Actor
@@ -40,29 +41,29 @@ def recycled_share(session: Session, *, actor: Actor, metal: str, start: date, e
     """
     lo, hi = period_bounds(start, end, tz)
     m = MeltInput
-    eligible = and_(m.origin.in_(("post_consumer", "pre_consumer")), m.evidence == "traced")
+    eligible = and_(col(m.origin).in_(("post_consumer", "pre_consumer")), col(m.evidence) == "traced")
 
-    def total(cond: object) -> object:
-        return func.coalesce(func.sum(case((cond, m.metal_g), else_=0)), 0)  # type: ignore[arg-type]
+    def total(cond: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((cond, col(m.metal_g)), else_=0)), 0)
 
     stmt = (select(
-        Org.code, Org.name,
-        total(and_(m.origin == "post_consumer", m.evidence == "traced")).label("post"),
-        total(and_(m.origin == "pre_consumer", m.evidence == "traced")).label("pre"),
-        total(and_(m.origin.in_(("post_consumer", "pre_consumer")),
-                   m.evidence == "declared")).label("declared"),
-        total(m.origin == "primary").label("primary"),
-        total(m.origin == "home_scrap").label("home"),
-        total(and_(eligible, m.provenance == "in_province")).label("in_province"),
-        total(and_(eligible, m.provenance == "out_of_province")).label("out_of_province"),
-        total(and_(eligible, m.provenance == "imported")).label("imported"),
-    ).join(Org, Org.id == m.org_id)
-        .where(m.metal == metal, m.occurred_at >= lo, m.occurred_at < hi)
-        .group_by(Org.code, Org.name).order_by(Org.code))
+        col(Org.code), col(Org.name),
+        total(and_(col(m.origin) == "post_consumer", col(m.evidence) == "traced")).label("post"),
+        total(and_(col(m.origin) == "pre_consumer", col(m.evidence) == "traced")).label("pre"),
+        total(and_(col(m.origin).in_(("post_consumer", "pre_consumer")),
+                   col(m.evidence) == "declared")).label("declared"),
+        total(col(m.origin) == "primary").label("primary"),
+        total(col(m.origin) == "home_scrap").label("home"),
+        total(and_(eligible, col(m.provenance) == "in_province")).label("in_province"),
+        total(and_(eligible, col(m.provenance) == "out_of_province")).label("out_of_province"),
+        total(and_(eligible, col(m.provenance) == "imported")).label("imported"),
+    ).join(Org, col(Org.id) == m.org_id)
+        .where(col(m.metal) == metal, col(m.occurred_at) >= lo, col(m.occurred_at) < hi)
+        .group_by(col(Org.code), col(Org.name)).order_by(col(Org.code)))
     if producer is not None:
-        stmt = stmt.where(Org.code == producer)
+        stmt = stmt.where(col(Org.code) == producer)
     if not actor.sees_everything:
-        stmt = stmt.where(m.org_id == actor.org_id)
+        stmt = stmt.where(col(m.org_id) == actor.org_id)
     return [ProducerShare(
         org_code=r.code, name=r.name,
         inputs=ShareInputs(post_consumer=int(r.post), pre_consumer=int(r.pre),

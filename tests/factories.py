@@ -97,3 +97,16 @@ class World:
     def receive(self, org: str, lots: dict[str, float | str], site: str | None = None) -> Recorded:
         return self.event(org, "receive", site,
                           lots=[{"lot": k, "mass_kg": v} for k, v in lots.items()])
+
+
+def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove that a refused request wrote nothing."""
+    from sqlalchemy import select
+    from sqlmodel import SQLModel
+
+    out = {}
+    with db.read() as s:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = s.execute(select(table).order_by(*table.primary_key.columns)).all()
+            out[table.name] = [tuple(r) for r in rows]
+    return out

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from api.deps import DbDep, SettingsDep, write
 from api.schemas import TokenIn, TokenOut
 from domain.auth import issue_token
-from domain.errors import InvalidInput
+from domain.errors import MalformedBody
 
 router = APIRouter(tags=["auth"])
 
@@ -32,7 +32,7 @@ async def login(request: Request, db: DbDep, settings: SettingsDep) -> TokenOut:
         try:
             raw = orjson.loads(await request.body())
         except orjson.JSONDecodeError as exc:
-            raise InvalidInput("the body is not valid JSON", code="malformed-json") from exc
+            raise MalformedBody("the body is not valid JSON") from exc
     creds = TokenIn.model_validate(raw)
     token, expires_at = write(db, lambda s: issue_token(
         s, username=creds.username, password=creds.password,

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, TypeAdapter
 from api.deps import ActorDep, DbDep, SettingsDep, decode_cursor, encode_cursor, write
 from api.schemas import EventBatch, EventOut, Page
 from domain.commands import Command, EventCommand
-from domain.errors import InvalidInput
+from domain.errors import MalformedBody, TooLarge
 from domain.event_log import get_event, list_events
 from domain.events.capture import Recorded, record_events
 
@@ -38,7 +38,7 @@ def parse_events(raw: bytes) -> tuple[list[Command], bool]:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise InvalidInput("the body is not valid JSON", code="malformed-json") from exc
+        raise MalformedBody("the body is not valid JSON") from exc
     if isinstance(data, dict) and "events" in data:
         return list(EventBatch.model_validate(data).events), True
     return [single.validate_python(data)], False
@@ -76,7 +76,7 @@ async def post_events(request: Request, actor: ActorDep, db: DbDep,
     """
     raw = await request.body()
     if len(raw) > MAX_BODY:
-        raise InvalidInput("the body is larger than 16 MiB", code="too-large")
+        raise TooLarge("the body is larger than 16 MiB")
 
     def work() -> tuple[list[Recorded], bool]:
         commands, is_batch = parse_events(raw)

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, label, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from domain import commands as c
 from domain.auth import Actor
@@ -27,7 +28,8 @@ from domain.models import Event, Org, Site
 from domain.models.types import utcnow
 from domain.settings import Settings
 
-event_t = Event.__table__
+# SQLModel sets `__table__` on table classes at runtime but does not declare it for type checkers.
+event_t: Table = Event.__table__  # type: ignore[attr-defined]
 
 PLANNERS: dict[str, Callable[[Ctx, Any, SiteInfo, set[str]], Plan]] = {
     "collect": plan_collect, "declare": plan_collect, "transform": plan_transform,
@@ -127,9 +129,9 @@ def local_time(utc: datetime, offset_min: int) -> datetime:
 
 
 def _recorded(ctx: Ctx, row: Any, *, replay: bool) -> Recorded:
-    names = ctx.session.execute(select(Org.code, Site.code.label("site_code"))
-                                .join(Site, Site.org_id == Org.id)
-                                .where(Site.id == row["site_id"])).one()
+    names = ctx.session.execute(select(col(Org.code), label("site_code", col(Site.code)))
+                                .join(Site, col(Site.org_id) == Org.id)
+                                .where(col(Site.id) == row["site_id"])).one()
     return Recorded(seq=row["seq"], id=row["id"], type=row["type"], org_code=names.code,
                     site_code=names.site_code,
                     occurred_at=local_time(row["occurred_at"], row["occurred_offset_min"]),

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, label, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from domain import codes
 from domain import composition as comp
@@ -18,11 +19,12 @@ from domain.labels import check_label_use, is_reserved
 from domain.models import EventLot, Lot, LotAccess, MeltInput, Movement, Org, Site
 from domain.settings import Settings
 
-lot_t = Lot.__table__
-access_t = LotAccess.__table__
-event_lot_t = EventLot.__table__
-movement_t = Movement.__table__
-melt_input_t = MeltInput.__table__
+# SQLModel sets `__table__` on table classes at runtime but does not declare it for type checkers.
+lot_t: Table = Lot.__table__  # type: ignore[attr-defined]
+access_t: Table = LotAccess.__table__  # type: ignore[attr-defined]
+event_lot_t: Table = EventLot.__table__  # type: ignore[attr-defined]
+movement_t: Table = Movement.__table__  # type: ignore[attr-defined]
+melt_input_t: Table = MeltInput.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,9 @@ class Ctx:
         info = self._sites.get(code)
         if info is None:
             row = self.session.execute(
-                select(Site.id, Site.code, Site.org_id, Site.region, Org.code.label("org_code"),
-                       Org.kind).join(Org, Org.id == Site.org_id).where(Site.code == code)
+                select(col(Site.id), col(Site.code), col(Site.org_id), col(Site.region),
+                       label("org_code", col(Org.code)), col(Org.kind))
+                .join(Org, col(Org.id) == Site.org_id).where(col(Site.code) == code)
             ).one_or_none()
             if row is None:
                 raise NotFound(f"no site '{code}'", code="site-not-found", pointer=pointer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 
 from domain.commands import Void
 from domain.errors import NotFound, RuleViolation
@@ -12,8 +12,9 @@ from domain.events.context import Ctx, SiteInfo, event_lot_t, lot_t, melt_input_
 from domain.events.plan import Plan
 from domain.models import Event, EventVoid
 
-event_t = Event.__table__
-void_t = EventVoid.__table__
+# SQLModel sets `__table__` on table classes at runtime but does not declare it for type checkers.
+event_t: Table = Event.__table__  # type: ignore[attr-defined]
+void_t: Table = EventVoid.__table__  # type: ignore[attr-defined]
 
 
 def plan_void(ctx: Ctx, cmd: Void, site: SiteInfo, taken: set[str]) -> Plan:
