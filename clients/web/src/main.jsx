@@ -1,0 +1,74 @@
+// The phone app: login, site, and the collection centre's actions, offline first.
+import { render } from 'preact';
+import './styles.css';
+import { lang, setLang, t } from './i18n.js';
+import { saveSession, session } from './api.js';
+import { loadCaches } from './data.js';
+import { authLost, online, queue, startAutoSync, sync, syncing } from './sync.js';
+import { go, route, useSignal } from './ui.jsx';
+import { Home } from './screens/home.jsx';
+import { Login } from './screens/login.jsx';
+import { Collect } from './screens/collect.jsx';
+import { Ship } from './screens/ship.jsx';
+import { Receive } from './screens/receive.jsx';
+import { Sort } from './screens/sort.jsx';
+import { Lookup, LotCard } from './screens/lookup.jsx';
+import { Queue } from './screens/queue.jsx';
+
+const SCREENS = { '/': Home, '/collect': Collect, '/ship': Ship, '/receive': Receive, '/sort': Sort,
+                  '/lookup': Lookup, '/queue': Queue };
+
+function TopBar() {
+  const s = useSignal(session);
+  const items = useSignal(queue);
+  const isOnline = useSignal(online);
+  const busy = useSignal(syncing);
+  const lost = useSignal(authLost);
+  const pending = items.filter((q) => q.state === 'pending').length;
+  const refused = items.filter((q) => q.state === 'refused').length;
+  return (
+    <header class="topbar">
+      <div class="row between">
+        <button type="button" class="link brand" onClick={() => go('/')}>{t('app')}</button>
+        <span class={`dot ${isOnline ? 'on' : 'off'}`} data-testid="net">{isOnline ? t('online') : t('offline')}</span>
+        <button type="button" class="btn small" data-testid="lang" onClick={() => setLang(lang.get() === 'en' ? 'zh-CN' : 'en')}>{t('lang')}</button>
+      </div>
+      {s ? (
+        <div class="row between">
+          <span class="hint">{s.username}{s.site ? ` · ${s.site}` : ''}</span>
+          <button type="button" class="badge-btn" data-testid="pending" onClick={() => go('/queue')}>{t('pending', { n: pending })}</button>
+          <button type="button" class="btn small" data-testid="sync-now" disabled={busy} onClick={() => sync()}>{busy ? t('syncing') : t('syncNow')}</button>
+          <button type="button" class="link" data-testid="logout" onClick={() => { saveSession(null); go('/login'); }}>{t('logout')}</button>
+        </div>
+      ) : null}
+      {refused ? <button type="button" class="alert" data-testid="refused-alert" onClick={() => go('/queue')}>{t('refusedCount', { n: refused })}</button> : null}
+      {lost ? <p class="alert">{t('sessionExpired')}</p> : null}
+    </header>
+  );
+}
+
+function App() {
+  const path = useSignal(route);
+  const s = useSignal(session);
+  useSignal(lang);
+  let body;
+  if (!s) {
+    if (path !== '/login') sessionStorage.setItem('scraptrace.after-login', path);
+    body = <Login />;
+  } else if (path.startsWith('/lot/')) {
+    body = <LotCard code={decodeURIComponent(path.slice(5))} />;
+  } else {
+    const Screen = SCREENS[path] || Home;
+    body = <Screen />;
+  }
+  return <><TopBar /><main>{body}</main></>;
+}
+
+document.documentElement.lang = lang.get();
+loadCaches().finally(() => {
+  render(<App />, document.getElementById('app'));
+  startAutoSync();
+});
+if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+  navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => {});
+}

@@ -1,0 +1,28 @@
+import { t } from '../i18n.js';
+import { saveSession, session } from '../api.js';
+import { refreshCaches } from '../data.js';
+import { Field, Select, go, useSignal } from '../ui.jsx';
+
+const ACTIONS = [['collect', '➕'], ['ship', '🚚'], ['receive', '📥'], ['sort', '🔀'], ['lookup', '🔍'], ['queue', '⏳']];
+
+export function Home() {
+  const s = useSignal(session);
+  const sites = s.me?.sites || [];
+  return (
+    <section class="screen">
+      <Field label={t('site')}>
+        <Select testid="site-select" value={s.site || ''}
+                options={[['', t('chooseSite')], ...sites.map((x) => [x.code, `${x.name} (${x.code})`])]}
+                onChange={(site) => { saveSession({ ...s, site: site || null }); refreshCaches().catch(() => {}); }} />
+      </Field>
+      <nav class="grid">
+        {ACTIONS.map(([key, icon]) => (
+          <button type="button" class="tile" data-testid={`go-${key}`} disabled={!s.site && key !== 'lookup' && key !== 'queue'}
+                  onClick={() => go(`/${key}`)} key={key}>
+            <span class="tile-icon">{icon}</span>{t(key)}
+          </button>
+        ))}
+      </nav>
+    </section>
+  );
+}
