@@ -16,7 +16,7 @@ from domain.events.plan import Plan
 
 def plan_melt(ctx: Ctx, cmd: Melt, site: SiteInfo, taken: set[str]) -> Plan:
     if site.org_kind != "smelter":
-        raise RuleViolation("only smelters record melts", code="not-a-smelter", pointer="/site")
+        raise InvalidInput("only smelters record melts", code="not-a-smelter", pointer="/site")
     if not cmd.inputs and not cmd.primary:
         raise InvalidInput("a melt needs inputs or primary metal", code="empty-melt",
                            pointer="/inputs")
@@ -28,7 +28,7 @@ def plan_melt(ctx: Ctx, cmd: Melt, site: SiteInfo, taken: set[str]) -> Plan:
             raise InvalidInput("a lot may appear only once among the inputs",
                                code="duplicate-lot", pointer=pointer)
         if lot.metal != cmd.metal:
-            raise RuleViolation(f"lot {lot.code} is {lot.metal}, the melt is {cmd.metal}",
+            raise InvalidInput(f"lot {lot.code} is {lot.metal}, the melt is {cmd.metal}",
                                 code="metal-mismatch", pointer=pointer)
         want = grams(item.mass_kg)
         if want > lot.mass_g:

@@ -24,11 +24,11 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
         seen.add(lot.id)
         want = lot.mass_g if item.mass_kg is None else grams(item.mass_kg)
         if want > lot.mass_g:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"lot {lot.code} holds {lot.mass_g / 1000:.3f} kg, not {want / 1000:.3f} kg",
                 code="insufficient-mass", pointer=f"/inputs/{i}/mass_kg")
         if inputs and lot.metal != inputs[0][0].metal:
-            raise RuleViolation("all inputs of a transformation must be of one metal",
+            raise InvalidInput("all inputs of a transformation must be of one metal",
                                 code="metal-mismatch", pointer=pointer)
         inputs.append((lot, want))
     metal = inputs[0][0].metal
@@ -37,7 +37,7 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
     outputs = []
     for i, out in enumerate(cmd.outputs):
         if out.metal is not None and out.metal != metal:
-            raise RuleViolation(f"a transformation of {metal} cannot yield {out.metal}",
+            raise InvalidInput(f"a transformation of {metal} cannot yield {out.metal}",
                                 code="metal-mismatch", pointer=f"/outputs/{i}/metal")
         if out.grade is None and len(input_grades) > 1:
             raise InvalidInput("the inputs have different grades: name the output's grade",
