@@ -1,0 +1,1 @@
+"""Repeatable performance measurements beside their baselines (DESIGN.md §7)."""

@@ -1,0 +1,47 @@
+"""The capture baseline: a bare FastAPI endpoint that validates the same body and inserts one row.
+
+Served exactly like the real app (uvicorn, same workers, same engine settings), so the gap
+between the two is what scraptrace's rules cost.
+"""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
+from sqlalchemy import text
+
+from domain.commands import EventCommand
+from domain.db import Database
+from domain.settings import get_settings
+
+command = TypeAdapter(EventCommand)
+app = FastAPI()
+_db: Database | None = None
+
+
+def db() -> Database:
+    global _db
+    if _db is None:
+        _db = Database(get_settings().database_url)
+        with _db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE IF NOT EXISTS bench_bare "
+                              "(id VARCHAR(36) PRIMARY KEY, payload TEXT NOT NULL)"))
+    return _db
+
+
+@app.post("/bare/events", status_code=201)
+async def bare_event(request: Request) -> Response:
+    raw = await request.body()
+
+    def work() -> bytes:
+        cmd = command.validate_python(orjson.loads(raw))
+        payload = cmd.model_dump_json()
+        with db().write() as s:
+            s.execute(text("INSERT INTO bench_bare (id, payload) VALUES (:id, :p)"),
+                      {"id": str(cmd.id), "p": payload})
+        return payload.encode()
+
+    body = await run_in_threadpool(work)
+    return Response(body, status_code=201, media_type="application/json")
