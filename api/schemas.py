@@ -181,3 +181,26 @@ class RecycledShareReport(BaseModel):
     producers: list[ProducerShareOut]
 
     model_config = ConfigDict(populate_by_name=True)
+
+
+class SiteBalanceOut(BaseModel):
+    site: str
+    org: str
+    metal: str
+    opening_kg: float
+    received_kg: float
+    created_kg: float
+    shipped_kg: float
+    charged_kg: float
+    losses_kg: float
+    closing_kg: float = Field(description="opening + received + created − shipped − charged − "
+                              "losses, exactly.")
+
+
+class MassBalanceReport(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    timezone: str
+    sites: list[SiteBalanceOut]
+
+    model_config = ConfigDict(populate_by_name=True)

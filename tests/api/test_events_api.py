@@ -179,3 +179,17 @@ def test_recycled_share_report_over_http(api):
 def test_unknown_event_id_is_404(api):
     r = api.get("COL", f"/events/{uuid.uuid4()}")
     assert (r.status_code, r.json()["code"]) == (404, "event-not-found")
+
+
+def test_mass_balance_report_over_http(api):
+    api.post("COL", "/events", collect(api, mass="12.345"))
+    r = api.get("COL", "/reports/mass-balance", **{"from": "2026-01-01", "to": "2027-01-01"})
+    assert r.json() == {"from": "2026-01-01", "to": "2027-01-01", "timezone": "Asia/Shanghai",
+                        "sites": [{"site": "COL-S1", "org": "COL", "metal": "Al",
+                                   "opening_kg": 0.0, "received_kg": 0.0, "created_kg": 12.345,
+                                   "shipped_kg": 0.0, "charged_kg": 0.0, "losses_kg": 0.0,
+                                   "closing_kg": 12.345}]}
+    assert api.get("OTHER", "/reports/mass-balance",
+                   **{"from": "2026-01-01", "to": "2027-01-01"}).json()["sites"] == []
+    r = api.get("COL", "/reports/mass-balance", **{"from": "2026-01-01", "to": "2025-01-01"})
+    assert (r.status_code, r.json()["code"]) == (422, "invalid-period")
