@@ -51,11 +51,11 @@ def seed_demo(if_empty: Annotated[bool, typer.Option(
     settings = get_settings()
     db = Database(settings.database_url)
     if if_empty and has_data(db):
-        console.print("database has data: demo not loaded")
-        return
-    stats = seed_demo(db, settings, progress=True)
-    console.print(f"[green]demo loaded[/green]: {stats}")
-    console.print("logins (password [bold]demo-pass[/bold]): " + ", ".join(DEMO_USERS))
+        console.print("the database has data: demo not loaded again")
+    else:
+        stats = seed_demo(db, settings, progress=True)
+        console.print(f"[green]demo loaded[/green]: {stats}")
+    console.print("demo logins (password [bold]demo-pass[/bold]): " + ", ".join(DEMO_USERS))
 
 
 @seed_app.command("scale")
