@@ -19,7 +19,7 @@ self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== location.origin || !url.pathname.startsWith('/app/')) return;
   if (event.request.mode === 'navigate') {
     // The network first (a new version shows at once), the cached shell when offline.
-    event.respondWith(fetch(event.request).catch(() => caches.match('/app/index.html')));
+    event.respondWith(fetch(event.request).catch(() => caches.match('/app/')));
     return;
   }
   // Hashed files never change: the cache first; the scanner's lazy chunks are cached on first use.

@@ -21,7 +21,7 @@ export default {
   rail: 'Rail', waterway: 'Waterway', road_electric: 'Electric truck', road_hydrogen: 'Hydrogen truck',
   road_diesel: 'Diesel truck', road_gas: 'Gas truck',
   incoming: 'Incoming', shipped: 'Shipped', measured: 'Weighed', diff: 'Difference',
-  outOfTolerance: 'Outside the {tol} kg tolerance: check, then confirm', confirmAnyway: 'Confirm anyway',
+  outOfTolerance: 'Outside the {tol} tolerance: check, then confirm', confirmAnyway: 'Confirm anyway',
   kind: 'Operation', split: 'Split', merge: 'Merge', bale: 'Bale', pretreat: 'Pre-treat',
   inputs: 'Inputs', outputs: 'Outputs', addOutput: 'Add output', loss: 'Loss', wholeLot: 'whole lot',
   lossNegative: 'Outputs exceed inputs', status: 'Status', active: 'In stock', in_transit: 'In transit',

@@ -20,7 +20,7 @@ export default {
   rail: '铁路', waterway: '水运', road_electric: '纯电动货车', road_hydrogen: '氢能货车',
   road_diesel: '柴油货车', road_gas: '燃气货车',
   incoming: '在途待签收', shipped: '发出重量', measured: '实称重量', diff: '差额',
-  outOfTolerance: '超出允差 {tol} kg，请复核后确认', confirmAnyway: '仍然确认',
+  outOfTolerance: '超出允差 {tol}，请复核后确认', confirmAnyway: '仍然确认',
   kind: '作业类型', split: '拆分', merge: '合并', bale: '打包', pretreat: '预处理',
   inputs: '投入批次', outputs: '产出', addOutput: '添加产出', loss: '损耗', wholeLot: '整批',
   lossNegative: '产出大于投入', status: '状态', active: '在库', in_transit: '运输中',
