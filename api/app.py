@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                                  description=app.description, routes=app.routes)
             schema.setdefault("components", {}).setdefault("schemas", {}).update(
                 events.openapi_components())
+            problems.document(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -68,6 +68,39 @@ def validation_problem(errors: list[Any], prefix: str = "") -> JSONResponse:
                    f"{first['pointer'] or '/'}: {first['detail']}", errors=items)
 
 
+PROBLEM_SCHEMA = {
+    "title": "Problem", "type": "object", "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "Stable slug, e.g. insufficient-mass."},
+        "pointer": {"type": "string", "description": "JSON pointer of the bad field."},
+        "errors": {"type": "array", "items": {
+            "type": "object", "properties": {"pointer": {"type": "string"},
+                                             "detail": {"type": "string"},
+                                             "type": {"type": "string"}}}},
+    },
+    "additionalProperties": True,
+}
+
+
+def document(schema: dict[str, Any]) -> None:
+    """Describe errors as they are sent: `application/problem+json`, never FastAPI's default
+    `application/json` validation body (which the API does not send)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for ops in schema.get("paths", {}).values():
+        for op in ops.values():
+            responses = op.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = {"description": "Invalid input", "content": problem}
+            responses.setdefault("4XX", {"description": "An error (RFC 9457 problem)",
+                                         "content": problem})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema["components"]["schemas"].pop(name, None)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, err: DomainError) -> JSONResponse:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from domain.commands import EventCommand
 
@@ -14,6 +15,20 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Slug = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 T = TypeVar("T")
 RegionCode = Annotated[str, Field(pattern=r"^\d{6}$", examples=["520100"])]
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _rfc3339_only(value: object) -> object:
+    """Pydantic would read a number (or a numeric string) as Unix seconds: refuse it."""
+    if isinstance(value, str) and not _RFC3339.match(value):
+        raise ValueError("expected an RFC 3339 date-time, e.g. 2026-05-04T09:30:00+08:00")
+    if isinstance(value, int | float):
+        raise ValueError("expected an RFC 3339 date-time, e.g. 2026-05-04T09:30:00+08:00")
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339_only)]
+DateTimeText = Annotated[datetime, BeforeValidator(_rfc3339_only)]
 
 
 class _In(BaseModel):
@@ -37,8 +52,8 @@ class Licence(_In):
     categories: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list,
                                                                    max_length=50)
     annual_capacity_t: Annotated[Decimal, Field(ge=0, le=10_000_000, decimal_places=3)] | None = None
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None
+    valid_from: DateTimeText | None = None
+    valid_to: DateTimeText | None = None
 
 
 class OrgIn(_In):

@@ -30,6 +30,11 @@ def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datet
     """[start, end) as local dates in the platform's time zone, as aware instants."""
     if end <= start:
         raise InvalidInput("'to' must be after 'from'", code="invalid-period", pointer="/to")
+    # Local midnight of 0001-01-01 east of UTC is before year 1: no datetime holds it.
+    for name, day in (("from", start), ("to", end)):
+        if not 1900 <= day.year <= 9998:
+            raise InvalidInput(f"'{name}' must be between the years 1900 and 9998",
+                               code="invalid-period", pointer=f"/{name}")
     return datetime.combine(start, time(), tz), datetime.combine(end, time(), tz)
 
 

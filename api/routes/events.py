@@ -9,10 +9,10 @@ from uuid import UUID
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import AwareDatetime, TypeAdapter
+from pydantic import TypeAdapter
 
 from api.deps import ActorDep, DbDep, SettingsDep, decode_cursor, encode_cursor, write
-from api.schemas import EventBatch, EventOut, Page
+from api.schemas import EventBatch, EventOut, Instant, Page
 from domain.commands import Command, EventCommand
 from domain.errors import MalformedBody, TooLarge
 from domain.event_log import get_event, list_events
@@ -95,7 +95,7 @@ def get_events(actor: ActorDep, db: DbDep,
                lot: Annotated[str | None, Query(max_length=20)] = None,
                type: EventType = None,
                site: Annotated[str | None, Query(max_length=32)] = None,
-               since: Annotated[AwareDatetime | None, Query(
+               since: Annotated[Instant | None, Query(
                    description="Only events recorded at or after this instant.")] = None,
                cursor: Annotated[str | None, Query(max_length=64)] = None,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Page[EventOut]:
