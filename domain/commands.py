@@ -6,15 +6,18 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
 MAX_KG = Decimal("10000000")  # 10,000 t: no single lot or melt is larger
+# Stored and echoed as JSON numbers (at most 3 or 4 decimals below 10^7: exact as doubles).
+AsNumber = PlainSerializer(float, return_type=float, when_used="json")
 
 Kg = Annotated[Decimal, Field(gt=0, le=MAX_KG, decimal_places=3, allow_inf_nan=False,
                               description="Kilograms, above 0, at most 3 decimals.",
-                              examples=["1250.5"])]
+                              examples=[1250.5]), AsNumber]
 Pct = Annotated[Decimal, Field(gt=0, le=100, decimal_places=4, allow_inf_nan=False,
-                               description="Percent, above 0 and at most 100, at most 4 decimals.")]
+                               description="Percent, above 0 and at most 100, at most 4 decimals."),
+               AsNumber]
 LotRef = Annotated[str, Field(min_length=1, max_length=20, description="A lot code, any case, "
                               "hyphens optional.", examples=["7KQ-M3X-9PD"])]
 Code = Annotated[str, Field(min_length=1, max_length=32)]
@@ -95,7 +98,7 @@ class Transport(_Strict):
     mode: Literal["rail", "waterway", "road_electric", "road_hydrogen", "road_diesel", "road_gas",
                   "pipeline", "conveyor"]
     distance_km: Annotated[Decimal, Field(ge=0, le=20000, decimal_places=1,
-                                          allow_inf_nan=False)] | None = None
+                                          allow_inf_nan=False), AsNumber] | None = None
     vehicle: Annotated[str, Field(max_length=32)] | None = None
     waybill: Annotated[str, Field(max_length=64)] | None = None
 
