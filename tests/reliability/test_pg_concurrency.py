@@ -93,10 +93,10 @@ def test_32_clients_spending_the_same_lots_never_overspend(pg_migrated: str) -> 
                 spent[i["lot"]] += i["mass_kg"] * 1000
     with db.engine.connect() as conn:
         rows = conn.execute(text("SELECT code, mass_g, status, cells FROM lot")).all()
-        ledger = dict(conn.execute(text(
+        ledger: dict[int, int] = dict(conn.execute(text(
             "SELECT site_id, sum(CASE WHEN kind IN ('created', 'received') THEN grams "
             "ELSE -grams END) FROM movement GROUP BY site_id")).all())
-        stock = dict(conn.execute(text(
+        stock: dict[int, int] = dict(conn.execute(text(
             "SELECT site_id, sum(mass_g) FROM lot WHERE site_id IS NOT NULL "
             "GROUP BY site_id")).all())
         stored = conn.execute(text("SELECT count(*) FROM event")).scalar_one()

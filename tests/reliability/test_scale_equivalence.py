@@ -19,7 +19,7 @@ LOTS = 900  # two rounds of three collectors: every event type the generator mak
 # Columns the server fills from its clock (the only differences allowed), and the password
 # hash (Argon2 salts every hash).
 IGNORED = {"recorded_at", "created_at", "password_hash"}
-TABLES: list[Table] = [m.__table__ for m in (  # type: ignore[attr-defined]
+TABLES: list[Table] = [m.__table__ for m in (  # type: ignore[attr-defined,union-attr]
     Org, Site, User, Event, Lot, EventLot, LotAccess, Movement, MeltInput)]
 
 
