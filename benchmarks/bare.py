@@ -21,13 +21,14 @@ app = FastAPI()
 _db: Database | None = None
 
 
+CREATE = "CREATE TABLE IF NOT EXISTS bench_bare (id VARCHAR(36) PRIMARY KEY, payload TEXT NOT NULL)"
+
+
 def db() -> Database:
+    """The engine, made on first use (the runner created the table before serving)."""
     global _db
     if _db is None:
         _db = Database(get_settings().database_url)
-        with _db.engine.begin() as conn:
-            conn.execute(text("CREATE TABLE IF NOT EXISTS bench_bare "
-                              "(id VARCHAR(36) PRIMARY KEY, payload TEXT NOT NULL)"))
     return _db
 
 

@@ -32,6 +32,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import text
 
+from benchmarks.bare import CREATE as CREATE_BARE
 from domain.db import Database
 from domain.migrate import upgrade
 from domain.settings import Settings
@@ -242,6 +243,10 @@ def capture_runs(kind: str, tmp: Path) -> list[dict[str, Any]]:
             before_batch = conn.execute(text("SELECT max(seq) FROM event")).scalar_one()
         batch = loadgen(base, {"writers": spec["writers"][:1]}, "batch", clients=1,
                         duration=DURATION, batch=1000, warmup=0)
+    bare_db = Database(url)
+    with bare_db.engine.begin() as conn:
+        conn.execute(text(CREATE_BARE))
+    bare_db.dispose()
     with server(url, "benchmarks.bare:app") as (base, _):
         bare = loadgen(base, spec, "bare", clients=32, duration=DURATION)
     rows, raw_s = raw_event_insert(url, before_batch)

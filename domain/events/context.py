@@ -181,7 +181,8 @@ class Ctx:
             assay_ppm=assay_ppm, default_ppm=default_ppm, cells=comp.to_json(cells),
             org_id=site.org_id, site_id=site.id, dest_site_id=None, created_seq=seq,
             last_seq=seq).returning(lot_t.c.id)).scalar_one()
-        self.grant(lot_id, site.org_id)
+        # A new lot has no access rows yet: no need to look before inserting.
+        self.session.execute(insert(access_t).values(lot_id=lot_id, org_id=site.org_id))
         self.session.execute(insert(event_lot_t).values(event_seq=seq, lot_id=lot_id,
                                                         role="out", before=None))
         return lot_id
