@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
+from uuid import uuid4
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
@@ -46,6 +49,20 @@ def collect(page: Page, mass: str, grade: str = "AL-TALC") -> str:
     return code
 
 
+# Emoji need an emoji font, missing in headless Chromium and on many phones: none in the UI.
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
+# An enum value sent by the API (`in_province`, `traced`, `in_transit`…) shown as is.
+RAW_ENUM = re.compile(r"\b(?:[a-z]+_[a-z_]+|traced|declared|imported|active|consumed|void|collect|"
+                      r"ship|receive|transform|assay|melt|declare|household|business|dealer)\b")
+
+
+def assert_no_raw_values(page: Page) -> None:
+    """The Chinese screen shows no enum value untranslated (nor any lowercase word at all)."""
+    text = page.locator("main").inner_text()
+    assert not RAW_ENUM.search(text), RAW_ENUM.findall(text)
+    assert not re.findall(r"[a-z]{3,}", text), text
+
+
 def events_with(server: Server, **where: Any) -> list[Event]:
     with server.db.read() as s:
         stmt = select(Event)
@@ -64,6 +81,11 @@ def test_collect_ship_receive_through_the_ui(browser: Any, server: Server) -> No
     collector = browser.new_context(**PHONE)
     page = collector.new_page()
     login(page, server, "demo-collector")
+    tiles = page.locator("nav.grid .tile")
+    expect(tiles).to_have_count(6)
+    expect(tiles.locator("svg[aria-hidden=true]")).to_have_count(6)  # drawn, not emoji
+    assert not EMOJI.search(page.locator("main").inner_text())
+    expect(page.get_by_test_id("go-collect")).to_have_text("回收登记")
     shot(page, "01-home")
     page.get_by_test_id("go-collect").click()
     page.get_by_test_id("new-code").click()
@@ -105,7 +127,25 @@ def test_collect_ship_receive_through_the_ui(browser: Any, server: Server) -> No
     page.goto(f"{server.url}/app/lot/{code}")
     expect(page.get_by_test_id("lot-status")).to_have_text("在库")
     expect(page.get_by_test_id("lot-history").locator("li")).to_have_count(3)
+    # Every enum on the card is translated: the composition legend, the history labels.
+    legend = page.get_by_test_id("composition-legend")
+    expect(legend.locator(".legend-label")).to_have_text(["消费后 · 省内 · 平台追溯"])
+    expect(legend.locator(".legend-kg")).to_have_text(["412.4 kg 100%"])
+    expect(page.get_by_test_id("composition-shares").locator("li")).to_have_text(
+        ["100% 消费后", "100% 平台追溯", "100% 省内"])
+    history = page.get_by_test_id("lot-history")
+    expect(history.locator("li strong")).to_have_text(["回收登记", "发货", "到货签收"])
+    expect(history.locator("li").nth(0)).to_contain_text("消费后 · 居民 · 412.5 kg")
+    expect(history.locator("li").nth(1)).to_contain_text("发往 GY-FJ-1 · 纯电动货车")
+    assert_no_raw_values(page)
     shot(page, "06-lot-card")
+    page.get_by_test_id("lang").click()
+    expect(page.get_by_test_id("composition-legend")).to_contain_text(
+        "Post-consumer · In province · Traced on platform")
+    expect(history.locator("li strong")).to_have_text(
+        ["Collected from seller", "Shipped", "Received at site"])
+    expect(page.get_by_test_id("lot-status")).to_have_text("In stock")
+    page.get_by_test_id("lang").click()
     sorter.close()
 
     with server.db.read() as s:
@@ -198,6 +238,7 @@ def test_a_refused_queued_event_is_shown_with_its_reason(context: Any, server: S
     expect(refused).to_have_count(1)
     expect(refused).to_contain_text("ZY-FJ-1")
     expect(refused.get_by_test_id("refusal")).to_contain_text("lot-not-active")
+    expect(refused.get_by_test_id("refusal")).to_contain_text("批次不在库")
     expect(page.locator("[data-state=done]")).to_have_count(2)
     shot(page, "08-refused")
     with server.db.read() as s:
@@ -252,3 +293,71 @@ def test_label_url_opens_the_lot_card_when_logged_in(context: Any, server: Serve
     page.goto(f"{server.url}/l/{code}")
     expect(page).to_have_url(re.compile(f"/app/lot/{code}$"))
     expect(page.get_by_test_id("lot-mass")).to_have_text("12.5 kg")
+
+
+def test_lot_card_draws_the_composition_of_a_merged_lot(context: Any, server: Server) -> None:
+    """Four cells (in and out of province, traced and declared, post- and pre-consumer) as one
+    bar by mass, with a translated legend; the merge shows as 分拣/加工 · 合并 in the history."""
+    api = httpx.Client(base_url=server.url + "/api/v1")
+    start = datetime.now(timezone(timedelta(hours=8))) - timedelta(hours=2)
+    step = iter(range(100))
+
+    def post(user: str, site: str, body: dict[str, Any]) -> dict[str, Any]:
+        tok = api.post("/auth/token", json={"username": user, "password": "demo-pass"}) \
+            .json()["access_token"]
+        when = (start + timedelta(minutes=next(step))).isoformat(timespec="seconds")
+        r = api.post("/events", headers={"Authorization": f"Bearer {tok}"},
+                     json={"id": str(uuid4()), "occurred_at": when, "site": site, **body})
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    def collect_(user: str, site: str, origin: str, kg: float, kind: str = "collect",
+                 **more: Any) -> str:
+        body = {"type": kind, "metal": "Al", "grade": "AL-TALC", "origin": origin, "mass_kg": kg}
+        return str(post(user, site, body | more)["created_lots"][0])
+
+    ours = collect_("demo-sorter", "GY-FJ-1", "post_consumer", 300)
+    offcuts = collect_("demo-sorter", "GY-FJ-1", "pre_consumer", 120,
+                       source={"kind": "business"})
+    paper = collect_("demo-sorter", "GY-FJ-1", "post_consumer", 80, kind="declare",
+                     reason="paper_record")
+    far = collect_("cq-op", "CQ-HS-1", "post_consumer", 150, source={"kind": "dealer"})
+    post("cq-op", "CQ-HS-1", {"type": "ship", "lots": [far], "to_site": "GY-FJ-1",
+                              "transport": {"mode": "rail"}})
+    post("demo-sorter", "GY-FJ-1", {"type": "receive", "lots": [{"lot": far, "mass_kg": 150}]})
+    merged = post("demo-sorter", "GY-FJ-1", {
+        "type": "transform", "kind": "merge",
+        "inputs": [{"lot": c} for c in (ours, offcuts, paper, far)],
+        "outputs": [{"mass_kg": 640}]})["created_lots"][0]
+
+    page = context.new_page()
+    errors: list[Any] = []
+    page.on("pageerror", lambda e: errors.append(e))  # a fresh phone opens the card before its first sync
+    login(page, server, "demo-sorter", f"/app/lot/{merged}")
+    expect(page.get_by_test_id("lot-mass")).to_have_text("640 kg")
+    legend = page.get_by_test_id("composition-legend")
+    expect(legend.locator(".legend-label")).to_have_text([
+        "消费后 · 省内 · 平台追溯", "消费后 · 省内 · 申报", "消费后 · 省外 · 平台追溯",
+        "消费前（工业边角料） · 省内 · 平台追溯"])
+    expect(page.get_by_test_id("composition-bar").locator(".seg")).to_have_count(4)
+    widths = page.get_by_test_id("composition-bar").locator(".seg").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().width)")
+    masses = [300, 80, 150, 120]  # the cells' shares of the 640 kg, in the legend's order
+    for w, m in zip(widths, masses, strict=True):
+        assert abs(w / sum(widths) - m / sum(masses)) < 0.02, (widths, masses)
+    expect(page.get_by_test_id("composition-shares").locator("li")).to_have_text(
+        ["81.5% 消费后", "87.7% 平台追溯", "76.9% 省内"])
+    expect(page.get_by_test_id("composition-bar")).to_have_attribute(
+        "aria-label", re.compile("^按重量构成：消费后 · 省内 · 平台追溯 46.2%"))
+    expect(page.get_by_test_id("lot-history").locator("li strong")).to_have_text(["分拣/加工"])
+    expect(page.get_by_test_id("lot-history")).to_contain_text("合并 · 640 kg")
+    assert_no_raw_values(page)
+    shot(page, "12-merged-lot")
+
+    page.goto(f"{server.url}/app/lot/{paper}")
+    expect(page.get_by_test_id("lot-status")).to_have_text("已消耗")
+    expect(page.get_by_test_id("lot-history").locator("li strong")).to_have_text(
+        ["申报入账", "分拣/加工"])
+    expect(page.get_by_test_id("lot-history")).to_contain_text("消费后 · 纸质记录 · 80 kg")
+    assert_no_raw_values(page)
+    assert not errors

@@ -24,3 +24,11 @@ export function t(key, vars) {
   const text = dicts[lang.get()]?.[key] ?? dicts['zh-CN'][key] ?? key;
   return vars ? text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '') : text;
 }
+
+/** The label of an enum value the API sends (`group` is 'origin', 'provenance', 'evidence', 'status',
+ *  'event', 'mode', 'seller', 'kind', 'reason' or 'metal'); an unknown value shows as sent. */
+export function tEnum(group, value) {
+  const key = `${group}.${value}`;
+  const text = t(key);
+  return text === key ? String(value ?? '–') : text;
+}

@@ -21,7 +21,9 @@ function run(store, mode, work) {
   return open().then((db) => new Promise((resolve, reject) => {
     const tx = db.transaction(store, mode);
     const result = work(tx.objectStore(store));
-    tx.oncomplete = () => resolve(result?.result ?? result);
+    // A request's result, undefined for a missing key (not the request itself: that made a
+    // cold cache look filled, and `grades.find` threw on a lot card opened before the first sync).
+    tx.oncomplete = () => resolve(result instanceof IDBRequest ? result.result : result);
     tx.onerror = () => reject(tx.error);
   }));
 }

@@ -4,6 +4,7 @@ import { t } from './i18n.js';
 import { checkCode, format, fromScan, newCode, symbols } from './lotcode.js';
 import { session } from './api.js';
 import { signal } from './signal.js';
+import { Icon } from './icons.jsx';
 
 export function useSignal(sig) {
   const [, force] = useState(0);
@@ -93,7 +94,7 @@ export function CodeInput({ value, onChange, onEnter, allowNew, testid = 'code-i
       </Field>
       <div class="row">
         <button type="button" class="btn" data-testid={`${testid}-scan`} onClick={() => setScanning(!scanning)}>
-          {scanning ? t('stopScan') : `📷 ${t('scan')}`}
+          {scanning ? t('stopScan') : <><Icon name="camera" /> {t('scan')}</>}
         </button>
         {allowNew ? <button type="button" class="btn" data-testid="new-code"
                             onClick={() => onChange(format(newCode()))}>{t('newCode')}</button> : null}

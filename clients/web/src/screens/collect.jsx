@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { t, lang } from '../i18n.js';
+import { t, tEnum, lang } from '../i18n.js';
 import { api, session } from '../api.js';
 import { cache, rememberLot } from '../data.js';
 import { normalize, format } from '../lotcode.js';
@@ -50,19 +50,19 @@ export function Collect() {
       <form onSubmit={save}>
         <CodeInput value={code} onChange={setCode} allowNew />
         <Field label={t('metal')}>
-          <Select testid="metal" value={metal} onChange={setMetal} options={METALS.map((m) => [m, `${t(m)} ${m}`])} />
+          <Select testid="metal" value={metal} onChange={setMetal} options={METALS.map((m) => [m, `${tEnum('metal', m)} ${m}`])} />
         </Field>
         <Field label={t('grade')}>
           <Select testid="grade" value={grade} onChange={setGrade} options={options.map((g) => [g.code, nameOf(g)])} />
         </Field>
         <Field label={t('origin')}>
-          <Select testid="origin" value={origin} onChange={setOrigin} options={ORIGINS.map((o) => [o, t(o)])} />
+          <Select testid="origin" value={origin} onChange={setOrigin} options={ORIGINS.map((o) => [o, tEnum('origin', o)])} />
         </Field>
         <Field label={t('weight')}>
           <input data-testid="mass" inputMode="decimal" value={mass} onInput={(e) => setMass(e.currentTarget.value.trim())} />
         </Field>
         <Field label={t('sellerKind')}>
-          <Select testid="seller" value={seller} onChange={setSeller} options={SELLERS.map((o) => [o, t(o)])} />
+          <Select testid="seller" value={seller} onChange={setSeller} options={SELLERS.map((o) => [o, tEnum('seller', o)])} />
         </Field>
         <Field label={t('region')}>
           <input data-testid="region" inputMode="numeric" maxLength={6} value={region} onInput={(e) => setRegion(e.currentTarget.value)} />

@@ -2,8 +2,9 @@ import { t } from '../i18n.js';
 import { saveSession, session } from '../api.js';
 import { refreshCaches } from '../data.js';
 import { Field, Select, go, useSignal } from '../ui.jsx';
+import { Icon } from '../icons.jsx';
 
-const ACTIONS = [['collect', '➕'], ['ship', '🚚'], ['receive', '📥'], ['sort', '🔀'], ['lookup', '🔍'], ['queue', '⏳']];
+const ACTIONS = ['collect', 'ship', 'receive', 'sort', 'lookup', 'queue'];
 
 export function Home() {
   const s = useSignal(session);
@@ -16,10 +17,10 @@ export function Home() {
                 onChange={(site) => { saveSession({ ...s, site: site || null }); refreshCaches().catch(() => {}); }} />
       </Field>
       <nav class="grid">
-        {ACTIONS.map(([key, icon]) => (
+        {ACTIONS.map((key) => (
           <button type="button" class="tile" data-testid={`go-${key}`} disabled={!s.site && key !== 'lookup' && key !== 'queue'}
                   onClick={() => go(`/${key}`)} key={key}>
-            <span class="tile-icon">{icon}</span>{t(key)}
+            <Icon name={key} class="tile-icon" /><span>{t(key)}</span>
           </button>
         ))}
       </nav>

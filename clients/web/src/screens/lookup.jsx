@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../i18n.js';
+import { t, tEnum, lang } from '../i18n.js';
 import { api, isNetworkError } from '../api.js';
-import { cacheLotCard, cachedLotCard, lotOf } from '../data.js';
+import { cacheLotCard, cachedLotCard, gradeOf, lotOf } from '../data.js';
 import { format, normalize } from '../lotcode.js';
 import { CodeInput, Screen, go, kg, useSignal } from '../ui.jsx';
-import { lang } from '../i18n.js';
+import { Composition } from '../composition.jsx';
 
 export function Lookup() {
   const [code, setCode] = useState('');
@@ -37,28 +37,57 @@ export function LotCard({ code }) {
   if (error) return <Screen title={t('lookup')}><p class="bad" data-testid="lot-error">{error}</p></Screen>;
   if (!card) return <Screen title={t('lookup')}><p class="hint">…</p></Screen>;
   const { lot, events } = card;
+  const grade = gradeOf(lot.grade);
+  const gradeName = grade && (lang.get() === 'en' ? grade.name_en : grade.name_zh);
   return (
     <Screen title={format(lot.code)}>
       <div class="card" data-testid="lot-card">
         {offline ? <p class="badge pending">{t('cachedCopy')}</p> : null}
         <p class="big-code mono" data-testid="lot-code">{format(lot.code)}</p>
         <dl class="facts">
-          <dt>{t('metal')}</dt><dd>{t(lot.metal)} {lot.metal}</dd>
-          <dt>{t('grade')}</dt><dd data-testid="lot-grade">{lot.grade}</dd>
-          <dt>{t('status')}</dt><dd data-testid="lot-status">{t(lot.status)}</dd>
+          <dt>{t('metal')}</dt><dd>{tEnum('metal', lot.metal)} {lot.metal}</dd>
+          <dt>{t('grade')}</dt><dd><span data-testid="lot-grade">{lot.grade}</span>{grade ? <span class="hint"> {gradeName}</span> : null}</dd>
+          <dt>{t('status')}</dt><dd data-testid="lot-status">{tEnum('status', lot.status)}</dd>
           <dt>{t('weight')}</dt><dd data-testid="lot-mass">{kg(lot.mass_kg)}</dd>
-          {lot.custodian ? <><dt>{t('custodian')}</dt><dd>{lot.custodian.org} · {lot.custodian.site || lot.destination || ''}</dd></> : null}
+          {lot.custodian ? <><dt>{t('custodian')}</dt><dd>{lot.custodian.org}
+            {lot.custodian.site ? ` · ${lot.custodian.site}` : lot.destination ? ` → ${lot.destination}` : ''}</dd></> : null}
         </dl>
-        {lot.cells?.length ? <><h3>{t('composition')}</h3><ul class="list">
-          {lot.cells.map((c) => <li key={c.origin + c.provenance + c.evidence}>{t(c.origin)} · {c.provenance} · {c.evidence}: {kg(c.mass_kg)}</li>)}
-        </ul></> : null}
+        {lot.cells?.length ? <><h3>{t('composition')}</h3><Composition cells={lot.cells} /></> : null}
       </div>
       <h3>{t('history')}</h3>
       <ol class="list" data-testid="lot-history">
         {events.map((ev) => (
-          <li key={ev.id}><strong>{t(`event_${ev.type}`)}</strong> <span class="hint">{new Date(ev.occurred_at).toLocaleString()} · {ev.site}</span></li>
+          <li key={ev.id}><strong>{tEnum('event', ev.type)}</strong> <span class="hint">
+            {new Date(ev.occurred_at).toLocaleString(lang.get())} · {ev.site}</span>
+            {details(ev, lot.code).length ? <div class="hint">{details(ev, lot.code).join(' · ')}</div> : null}</li>
         ))}
       </ol>
     </Screen>
   );
+}
+
+/** What an event did, in words: origin and seller, destination and transport, the operation… */
+function details(ev, code) {
+  const mine = (items) => (items || []).find((x) => normalize(x.lot) === code);
+  switch (ev.type) {
+    case 'collect':
+    case 'declare':
+      return [tEnum('origin', ev.origin), ev.source?.kind && tEnum('seller', ev.source.kind),
+              ev.reason && tEnum('reason', ev.reason), kg(ev.mass_kg)].filter(Boolean);
+    case 'ship':
+      return [t('shipTo', { site: ev.to_site }), ev.transport?.mode && tEnum('mode', ev.transport.mode)].filter(Boolean);
+    case 'receive': {
+      const r = mine(ev.lots);
+      return r ? [kg(r.mass_kg)] : [];
+    }
+    case 'transform': {
+      // created_lots follows the outputs' order, so an output the server named is found too.
+      const out = mine(ev.outputs) || ev.outputs?.[(ev.created_lots || []).indexOf(code)];
+      return [tEnum('kind', ev.kind), out && kg(out.mass_kg)].filter(Boolean);
+    }
+    case 'assay': return [t('metalPct', { pct: ev.metal_pct })];
+    case 'melt': return [t('product', { product: ev.product })];
+    case 'void': return ev.reason ? [ev.reason] : [];
+    default: return [];
+  }
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../i18n.js';
+import { t, tEnum, lang } from '../i18n.js';
 import { cache, forgetLots, gradeOf, lotOf } from '../data.js';
 import { format, normalize } from '../lotcode.js';
 import { enqueue } from '../store.js';
@@ -35,6 +35,7 @@ export function LotList({ lots, setLots, testid = 'lot' }) {
 
 export function Ship() {
   const { destinations } = useSignal(cache);
+  useSignal(lang);
   const [lots, setLots] = useState([]);
   const [to, setTo] = useState('');
   const [mode, setMode] = useState('road_diesel');
@@ -48,7 +49,7 @@ export function Ship() {
     if (!valid) return;
     const transport = { mode, ...(vehicle ? { vehicle } : {}), ...(distance ? { distance_km: Number(distance) } : {}) };
     const body = newEvent('ship', { lots, to_site: to, transport, ...(manifest ? { manifest } : {}) });
-    await enqueue(body, { summary: `${lots.map(format).join(', ')} → ${to}` });
+    await enqueue(body, { summary: `${lots.map(format).join(', ')} → ${to} · ${tEnum('mode', mode)}` });
     await forgetLots(lots);
     await loadQueue();
     sync();
@@ -63,7 +64,7 @@ export function Ship() {
                   options={[['', '—'], ...destinations.map((d) => [d.code, `${d.name} (${d.code})`])]} />
         </Field>
         <Field label={t('mode')}>
-          <Select testid="mode" value={mode} onChange={setMode} options={MODES.map((m) => [m, t(m)])} />
+          <Select testid="mode" value={mode} onChange={setMode} options={MODES.map((m) => [m, tEnum('mode', m)])} />
         </Field>
         <Field label={t('vehicle')}>
           <input data-testid="vehicle" value={vehicle} maxLength={32} onInput={(e) => setVehicle(e.currentTarget.value)} />

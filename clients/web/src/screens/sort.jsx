@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t, lang } from '../i18n.js';
+import { t, tEnum, lang } from '../i18n.js';
 import { cache, forgetLots, lotOf, rememberLot } from '../data.js';
 import { format, newCode } from '../lotcode.js';
 import { enqueue } from '../store.js';
@@ -30,7 +30,7 @@ export function Sort() {
       kind, inputs: inputs.map((lot) => ({ lot })),
       outputs: outputs.map((o) => ({ lot: o.lot, mass_kg: Number(o.mass), ...(o.grade ? { grade: o.grade } : {}) })),
     });
-    await enqueue(body, { summary: `${t(kind)}: ${inputs.map(format).join(', ')} → ${outputs.map((o) => format(o.lot)).join(', ')}` });
+    await enqueue(body, { summary: `${tEnum('kind', kind)}: ${inputs.map(format).join(', ')} → ${outputs.map((o) => format(o.lot)).join(', ')}` });
     await forgetLots(inputs);
     for (const o of outputs) {
       await rememberLot({ code: o.lot, metal, grade: o.grade || lotOf(inputs[0])?.grade, status: 'active', mass_kg: Number(o.mass), local: true });
@@ -43,7 +43,7 @@ export function Sort() {
     <Screen title={t('sort')}>
       <form onSubmit={save}>
         <Field label={t('kind')}>
-          <Select testid="kind" value={kind} onChange={setKind} options={KINDS.map((k) => [k, t(k)])} />
+          <Select testid="kind" value={kind} onChange={setKind} options={KINDS.map((k) => [k, tEnum('kind', k)])} />
         </Field>
         <h3>{t('inputs')} <span class="hint">{kg(inKg)}</span></h3>
         <LotList lots={inputs} setLots={setInputs} testid="input" />

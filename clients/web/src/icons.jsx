@@ -1,0 +1,28 @@
+// Small line icons drawn by hand on a 24 × 24 grid: no emoji (no emoji font on many phones and in
+// headless Chromium), no icon font. They are decoration: the text label next to them says it all.
+const PATHS = {
+  // a circle with a plus: a new lot
+  collect: 'M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M12 7.5v9M7.5 12h9',
+  // a lorry: box, cab, two wheels
+  ship: 'M2.5 6h11v10.5h-11zM13.5 9.5h4l3.5 3.5v3.5h-7.5M4.5 18.5a2 2 0 1 0 4 0a2 2 0 1 0-4 0M15 18.5a2 2 0 1 0 4 0a2 2 0 1 0-4 0',
+  // an arrow down into a tray
+  receive: 'M3 13.5h5l1.5 2.5h5l1.5-2.5h5V20H3zM12 3.5v8.5M8.5 8.5 12 12l3.5-3.5',
+  // two lines crossing over, with arrow heads: sort, split, merge
+  sort: 'M3 7h4.5l9 10H21M3 17h4.5l9-10H21M18 4l3 3-3 3M18 14l3 3-3 3',
+  // a magnifier
+  lookup: 'M4 10.5a6.5 6.5 0 1 0 13 0a6.5 6.5 0 1 0-13 0M15.5 15.5 21 21',
+  // a clock: waiting to sync
+  queue: 'M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M12 7v5.5l3.5 2',
+  // a camera
+  camera: 'M3 8h3.5L8 5.5h8L17.5 8H21v11H3zM8.5 13a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0',
+};
+
+/** The icon `name`, 1em square in the current text colour, hidden from screen readers. */
+export function Icon({ name, class: cls = 'icon' }) {
+  return (
+    <svg class={cls} viewBox="0 0 24 24" width="1em" height="1em" aria-hidden="true" focusable="false"
+         fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}

@@ -1,0 +1,69 @@
+"""Every enum value the API can send has a label in both languages of the phone app, and both
+locales have the same keys: a new origin, status or transport mode cannot leak in raw."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from typing import Any, get_args
+
+import pytest
+
+from domain import commands, composition, lots
+from tests.e2e.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+LOCALES = ROOT / "clients" / "web" / "src" / "locales"
+
+
+def literal(model: Any, field: str) -> tuple[str, ...]:
+    return get_args(model.model_fields[field].annotation)
+
+
+ENUMS: dict[str, tuple[str, ...]] = {
+    "metal": get_args(commands.Metal),
+    "origin": composition.ORIGINS,
+    "provenance": composition.PROVENANCES,
+    "evidence": composition.EVIDENCES,
+    "status": lots.LOT_STATUSES,
+    "event": tuple(literal(c, "type")[0] for c in get_args(commands.Command)),
+    "mode": literal(commands.Transport, "mode"),
+    "seller": literal(commands.Source, "kind"),
+    "kind": literal(commands.Transform, "kind"),
+    "reason": literal(commands.Declare, "reason"),
+}
+
+
+@pytest.fixture(scope="module")
+def locales() -> dict[str, dict[str, str]]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is missing")
+    script = ("const [zh, en] = await Promise.all(['zh-CN', 'en'].map((l) => "
+              f"import({json.dumps(str(LOCALES))} + '/' + l + '.js')));"
+              "console.log(JSON.stringify({'zh-CN': zh.default, en: en.default}));")
+    out = subprocess.run([node, "--input-type=module", "-e", script], check=True,
+                         capture_output=True, text=True).stdout
+    return dict(json.loads(out))
+
+
+def test_every_enum_value_has_a_label_in_both_languages(locales: dict[str, dict[str, str]]) -> None:
+    missing = [f"{lang}: {group}.{value}" for lang, messages in locales.items()
+               for group, values in ENUMS.items() for value in values
+               if not messages.get(f"{group}.{value}", "").strip()]
+    assert not missing
+
+
+def test_both_locales_have_the_same_keys(locales: dict[str, dict[str, str]]) -> None:
+    assert set(locales["zh-CN"]) == set(locales["en"])
+
+
+def test_event_labels_are_plain(locales: dict[str, dict[str, str]]) -> None:
+    zh = {k.removeprefix("event."): v for k, v in locales["zh-CN"].items() if k.startswith("event.")}
+    assert zh == {"collect": "回收登记", "receive": "到货签收", "ship": "发货",
+                  "transform": "分拣/加工", "assay": "化验", "melt": "熔炼",
+                  "declare": "申报入账", "void": "作废"}
+    assert locales["zh-CN"]["provenance.in_province"] == "省内"
+    assert locales["zh-CN"]["evidence.traced"] == "平台追溯"
