@@ -90,6 +90,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         conn = Conn(host, port)
         writers = spec.get("writers") or [{}]
         me = writers[n % len(writers)]
+        req: tuple[str, str, str | None, bytes | None, int]
         while time.perf_counter() < stop_at:
             if args.mode in ("single", "bare"):
                 body = orjson.dumps(collect_body(me["site"], rng))
