@@ -161,6 +161,8 @@ class EventOut(BaseModel):
     recorded_at: datetime
     created_lots: list[str]
     voided_by: str | None = None
+    replay: bool | None = Field(None, description="In answers to POST /events only: true when "
+                                "this event was stored before and this is an exact replay.")
 
 
 class EventBatchOut(BaseModel):

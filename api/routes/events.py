@@ -81,12 +81,12 @@ async def post_events(request: Request, actor: ActorDep, db: DbDep,
     def work() -> tuple[list[Recorded], bool]:
         commands, is_batch = parse_events(raw)
         return write(db, lambda s: record_events(s, actor=actor, settings=settings,
-                                                 events=commands)), is_batch
+                                                 events=commands, batch=is_batch)), is_batch
 
     recorded, is_batch = await run_in_threadpool(work)
     status = 200 if all(r.replay for r in recorded) else 201
-    body: Any = ({"events": [event_json(r) for r in recorded]} if is_batch
-                 else event_json(recorded[0]))
+    answers = [{**event_json(r), "replay": r.replay} for r in recorded]
+    body: Any = {"events": answers} if is_batch else answers[0]
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 

@@ -63,12 +63,14 @@ def canonical(cmd: c.Command) -> tuple[dict[str, Any], str]:
 
 
 def record_events(session: Session, *, actor: Actor, settings: Settings,
-                  events: Sequence[c.Command]) -> list[Recorded]:
+                  events: Sequence[c.Command], batch: bool | None = None) -> list[Recorded]:
     """Check and store `events` in order, all or nothing (the caller owns the transaction).
 
     An event whose id was stored before with the same body is answered with its original
-    result; with a different body it is refused. A failure names the event's index.
+    result; with a different body it is refused. In a batch (by default: more than one event)
+    a failure's pointer starts with `/events/{index}`.
     """
+    batch = len(events) > 1 if batch is None else batch
     actor.require("operator", "manager")
     if len(events) > MAX_BATCH:
         raise InvalidInput(f"at most {MAX_BATCH} events per batch", code="batch-too-large",
@@ -86,7 +88,7 @@ def record_events(session: Session, *, actor: Actor, settings: Settings,
         try:
             out.append(_record_one(ctx, cmd, taken))
         except DomainError as err:
-            if len(events) > 1:
+            if batch:
                 err.pointer = f"/events/{i}{err.pointer or ''}"
                 err.extra["index"] = i
             raise

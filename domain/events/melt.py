@@ -16,7 +16,7 @@ from domain.events.plan import Plan
 
 def plan_melt(ctx: Ctx, cmd: Melt, site: SiteInfo, taken: set[str]) -> Plan:
     if site.org_kind != "smelter":
-        raise InvalidInput("only smelters record melts", code="not-a-smelter", pointer="/site")
+        raise RuleViolation("only smelters record melts", code="not-a-smelter", pointer="/site")
     if not cmd.inputs and not cmd.primary:
         raise InvalidInput("a melt needs inputs or primary metal", code="empty-melt",
                            pointer="/inputs")

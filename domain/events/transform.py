@@ -24,7 +24,7 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
         seen.add(lot.id)
         want = lot.mass_g if item.mass_kg is None else grams(item.mass_kg)
         if want > lot.mass_g:
-            raise InvalidInput(
+            raise RuleViolation(
                 f"lot {lot.code} holds {lot.mass_g / 1000:.3f} kg, not {want / 1000:.3f} kg",
                 code="insufficient-mass", pointer=f"/inputs/{i}/mass_kg")
         if inputs and lot.metal != inputs[0][0].metal:

@@ -107,7 +107,7 @@ def test_a_resent_event_is_reported_as_a_replay_of_the_original(server: str, wor
     event = collect(world, 412.5)
     first, again = c.record(event), c.record(event)
     assert (first.replay, again.replay) == (False, True)
-    assert again.event == first.event
+    assert {**again.event, "replay": None} == {**first.event, "replay": None}
     assert first.event["id"] == event["id"] and len(first.event["created_lots"]) == 1
     assert c.lot(first.event["created_lots"][0].lower())["mass_kg"] == 412.5
 

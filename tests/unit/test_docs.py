@@ -20,3 +20,38 @@ def test_every_problem_code_is_documented():
     guide = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`([a-z][a-z-]+)`", guide))
     assert sorted(found - documented) == []
+
+
+def _raised_codes() -> set[tuple[str, str]]:
+    """(exception class, code) of every `raise SomeError(..., code="...")` in domain and api."""
+    import ast
+
+    pairs = set()
+    for path in [p for d in ("domain", "api") for p in (ROOT / d).rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) \
+                    and isinstance(node.exc.func, ast.Name):
+                for kw in node.exc.keywords:
+                    if kw.arg == "code" and isinstance(kw.value, ast.Constant):
+                        pairs.add((node.exc.func.id, kw.value.value))
+    return pairs
+
+
+def test_each_code_has_the_status_the_guide_gives_it():
+    from api.problems import status_of
+    from domain import errors
+
+    guide = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    documented: dict[str, set[int]] = {}
+    for status, codes in re.findall(r"^\| (\d{3}) \| (.+?) \|", guide, flags=re.M):
+        for code in re.findall(r"`([a-z][a-z-]+)`", codes):
+            documented.setdefault(code, set()).add(int(status))
+    wrong = []
+    for cls_name, code in sorted(_raised_codes()):
+        cls = getattr(errors, cls_name, None)
+        if cls is None:
+            continue
+        status = status_of(cls("x"))
+        if documented.get(code) != {status}:
+            wrong.append((code, cls_name, status, documented.get(code)))
+    assert wrong == []

@@ -158,7 +158,7 @@ class Client:
         """Record one event (it must carry its `id`). A resend of a stored id is a replay."""
         response = self._request("POST", "/events", json=dict(event))
         body: Json = response.json()
-        return Recorded(body, response.status_code == 200 or body.get("replay") is True)
+        return Recorded(body, body.get("replay") is True)
 
     def record_batch(self, events: Iterable[Event], *, chunk_size: int = MAX_BATCH,
                      on_chunk: Callable[[BatchResult], None] | None = None) -> BatchResult:
@@ -185,9 +185,9 @@ class Client:
                 raise
             answered: list[Json] = response.json()["events"]
             for body in answered:
-                # 200 means every event was a replay; a server that flags replays per event
-                # lets a mixed chunk be counted exactly.
-                if response.status_code == 200 or body.get("replay") is True:
+                # The server flags each answered event: a resent chunk that mixes new events
+                # with ones stored before is counted exactly.
+                if body.get("replay") is True:
                     result.replayed += 1
                 else:
                     result.stored += 1

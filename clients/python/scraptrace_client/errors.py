@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -26,7 +27,7 @@ class ProblemError(ScraptraceError):
         # its input, and the chunk's length.
         self.offset = 0
         self.chunk_length: int | None = None
-        where = f" at {pointer}" if pointer else ""
+        where = f" at {self.field_pointer}" if self.field_pointer else ""
         super().__init__(f"{status} {code}{where}: {detail}")
 
     @property
@@ -44,8 +45,14 @@ class ProblemError(ScraptraceError):
         parts = (self.pointer or "").split("/")  # a validation error names it in its pointer
         if len(parts) > 2 and parts[1] == "events" and parts[2].isdigit():
             return int(parts[2])
-        # The server names no index (nor an /events/N pointer) for a batch of one event.
-        return 0 if self.chunk_length == 1 else None
+        return None
+
+    @property
+    def field_pointer(self) -> str | None:
+        """The pointer within the refused event (without a batch's `/events/N` prefix)."""
+        if self.pointer is None:
+            return None
+        return re.sub(r"^/events/\d+(?=/|$)", "", self.pointer) or None
 
     @property
     def position(self) -> int | None:
