@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, insert, label, select
+from sqlalchemy import Table, bindparam, insert, label, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -37,6 +37,9 @@ PLANNERS: dict[str, Callable[[Ctx, Any, SiteInfo, set[str]], Plan]] = {
     "void": plan_void,
 }
 MAX_BATCH = 1000
+# Built once (see context.py): the events of a batch that were stored before, and the insert.
+PRIORS = select(event_t).where(event_t.c.id.in_(bindparam("ids", expanding=True)))
+INSERT_EVENT = insert(event_t).returning(event_t.c.seq)
 
 
 @dataclass(frozen=True)
@@ -82,24 +85,24 @@ def record_events(session: Session, *, actor: Actor, settings: Settings,
                                code="duplicate-event-id", pointer=f"/events/{i}/id")
         seen.add(str(cmd.id))
     ctx = Ctx(session, actor, settings)
+    priors = {row["id"]: row for row in ctx.conn.execute(PRIORS, {"ids": list(seen)}).mappings()}
     taken: set[str] = set()
     out = []
     for i, cmd in enumerate(events):
         try:
-            out.append(_record_one(ctx, cmd, taken))
+            out.append(_record_one(ctx, cmd, taken, priors.get(str(cmd.id))))
         except DomainError as err:
             if batch:
                 err.pointer = f"/events/{i}{err.pointer or ''}"
                 err.extra["index"] = i
             raise
+    ctx.flush()
     return out
 
 
-def _record_one(ctx: Ctx, cmd: c.Command, taken: set[str]) -> Recorded:
+def _record_one(ctx: Ctx, cmd: c.Command, taken: set[str], prior: Any) -> Recorded:
     payload, digest = canonical(cmd)
     event_id = str(cmd.id)
-    prior = ctx.session.execute(select(event_t).where(event_t.c.id == event_id)).mappings() \
-        .one_or_none()
     if prior is not None:
         if prior["payload_hash"] != digest or prior["org_id"] != ctx.actor.org_id:
             raise Conflict(f"event {event_id} was recorded before with a different body",
@@ -117,8 +120,7 @@ def _record_one(ctx: Ctx, cmd: c.Command, taken: set[str]) -> Recorded:
            "occurred_offset_min": int(offset.total_seconds() // 60) if offset else 0,
            "recorded_at": now, "payload": payload, "payload_hash": digest,
            "created_lots": plan.created_lots}
-    seq = ctx.session.execute(insert(event_t).values(**row).returning(event_t.c.seq)) \
-        .scalar_one()
+    seq = ctx.conn.execute(INSERT_EVENT, row).scalar_one()
     plan.apply(seq, cmd.occurred_at)
     return Recorded(seq=seq, id=event_id, type=cmd.type, org_code=site.org_code,
                     site_code=site.code, occurred_at=cmd.occurred_at, recorded_at=now,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, label, select, update
+from sqlalchemy import Table, bindparam, exists, insert, label, literal, or_, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -15,8 +15,8 @@ from domain import composition as comp
 from domain.accounting import PPM
 from domain.auth import Actor
 from domain.errors import Conflict, Forbidden, NotFound, RuleViolation
-from domain.labels import check_label_use, is_reserved
-from domain.models import EventLot, Lot, LotAccess, MeltInput, Movement, Org, Site
+from domain.labels import check_label_use
+from domain.models import EventLot, LabelCode, Lot, LotAccess, MeltInput, Movement, Org, Site
 from domain.settings import Settings
 
 # SQLModel sets `__table__` on table classes at runtime but does not declare it for type checkers.
@@ -25,6 +25,25 @@ access_t: Table = LotAccess.__table__  # type: ignore[attr-defined]
 event_lot_t: Table = EventLot.__table__  # type: ignore[attr-defined]
 movement_t: Table = Movement.__table__  # type: ignore[attr-defined]
 melt_input_t: Table = MeltInput.__table__  # type: ignore[attr-defined]
+label_t: Table = LabelCode.__table__  # type: ignore[attr-defined]
+
+# Statements built once: building and cache-keying a statement per call cost more than the
+# database work of a capture.
+LOT_FOR_UPDATE = select(lot_t).where(lot_t.c.code == bindparam("code")).with_for_update()
+MAY_SEE = select(access_t.c.lot_id).where(access_t.c.lot_id == bindparam("lot_id"),
+                                          access_t.c.org_id == bindparam("org_id"))
+CODE_TAKEN = select(literal(1)).where(or_(
+    exists().where(lot_t.c.code == bindparam("code")),
+    exists().where(label_t.c.code == bindparam("code"))))
+INSERT_LOT = insert(lot_t).returning(lot_t.c.id)
+UPDATE_LOT = update(lot_t).where(lot_t.c.id == bindparam("b_id")).values(
+    status=bindparam("b_status"), mass_g=bindparam("b_mass_g"),
+    assay_ppm=bindparam("b_assay_ppm"), cells=bindparam("b_cells", type_=lot_t.c.cells.type),
+    org_id=bindparam("b_org_id"), site_id=bindparam("b_site_id"),
+    dest_site_id=bindparam("b_dest_site_id"), grade=bindparam("b_grade"),
+    last_seq=bindparam("b_last_seq"))
+# Rows that nothing in the same transaction reads back until `flush()`: written together.
+BUFFERED = (access_t, event_lot_t, movement_t, melt_input_t)
 
 
 @dataclass(frozen=True)
@@ -72,9 +91,24 @@ class Ctx:
 
     def __init__(self, session: Session, actor: Actor, settings: Settings) -> None:
         self.session = session
+        self.conn = session.connection()
         self.actor = actor
         self.settings = settings
         self._sites: dict[str, SiteInfo] = {}
+        self._buffer: dict[Table, list[dict[str, Any]]] = {t: [] for t in BUFFERED}
+
+    # --- buffered rows -----------------------------------------------------------------------
+    def add(self, table: Table, row: dict[str, Any]) -> None:
+        """Insert `row` at the next `flush()` (one executemany per table)."""
+        self._buffer[table].append(row)
+
+    def flush(self) -> None:
+        """Write the buffered rows; called before anything reads those tables, and at the end."""
+        for table in BUFFERED:
+            rows = self._buffer[table]
+            if rows:
+                self.conn.execute(insert(table), rows)
+                rows.clear()
 
     # --- sites -------------------------------------------------------------------------------
     def site(self, code: str, pointer: str) -> SiteInfo:
@@ -110,8 +144,7 @@ class Ctx:
         except Exception as exc:
             exc.pointer = pointer  # type: ignore[attr-defined]
             raise
-        row = self.session.execute(
-            select(lot_t).where(lot_t.c.code == code).with_for_update()).mappings().one_or_none()
+        row = self.conn.execute(LOT_FOR_UPDATE, {"code": code}).mappings().one_or_none()
         if row is None or not self._may_see(row["id"], row["org_id"]):
             raise NotFound(f"no lot {codes.format_lot_code(code)}", code="lot-not-found",
                            pointer=pointer)
@@ -127,8 +160,9 @@ class Ctx:
     def _may_see(self, lot_id: int, org_id: int) -> bool:
         if org_id == self.actor.org_id:
             return True
-        return self.session.execute(select(access_t.c.lot_id).where(
-            access_t.c.lot_id == lot_id, access_t.c.org_id == self.actor.org_id)).first() is not None
+        self.flush()
+        return self.conn.execute(MAY_SEE, {"lot_id": lot_id, "org_id": self.actor.org_id}) \
+            .first() is not None
 
     def held_lot(self, ref: str, pointer: str, site: SiteInfo) -> LotState:
         """A lot the caller's organisation holds, active, at `site`."""
@@ -158,59 +192,61 @@ class Ctx:
             except Exception as exc:
                 exc.pointer = pointer  # type: ignore[attr-defined]
                 raise
-            if code in taken or self._code_exists(code):
+            if code in taken or self._lot_exists(code):
                 raise Conflict(f"lot code {codes.format_lot_code(code)} is already in use",
                                code="lot-code-taken", pointer=pointer)
             check_label_use(self.session, code, site.id if site else None, pointer)
         else:
             code = codes.new_lot_code()
-            while code in taken or self._code_exists(code) or is_reserved(self.session, code):
+            while code in taken or self._code_taken(code):
                 code = codes.new_lot_code()
         taken.add(code)
         return code
 
-    def _code_exists(self, code: str) -> bool:
-        return self.session.execute(select(lot_t.c.id).where(lot_t.c.code == code)).first() \
+    def _lot_exists(self, code: str) -> bool:
+        return self.conn.execute(select(lot_t.c.id).where(lot_t.c.code == code)).first() \
             is not None
+
+    def _code_taken(self, code: str) -> bool:
+        """A lot has the code, or it is reserved for a pre-printed label."""
+        return self.conn.execute(CODE_TAKEN, {"code": code}).first() is not None
 
     def create_lot(self, *, seq: int, code: str, metal: str, grade: str, mass_g: int,
                    cells: comp.Cells, site: SiteInfo, default_ppm: int,
                    assay_ppm: int | None = None) -> int:
-        lot_id: int = self.session.execute(insert(lot_t).values(
-            code=code, metal=metal, grade=grade, status="active", mass_g=mass_g,
-            assay_ppm=assay_ppm, default_ppm=default_ppm, cells=comp.to_json(cells),
-            org_id=site.org_id, site_id=site.id, dest_site_id=None, created_seq=seq,
-            last_seq=seq).returning(lot_t.c.id)).scalar_one()
+        lot_id: int = self.conn.execute(INSERT_LOT, {
+            "code": code, "metal": metal, "grade": grade, "status": "active", "mass_g": mass_g,
+            "assay_ppm": assay_ppm, "default_ppm": default_ppm, "cells": comp.to_json(cells),
+            "org_id": site.org_id, "site_id": site.id, "dest_site_id": None,
+            "created_seq": seq, "last_seq": seq}).scalar_one()
         # A new lot has no access rows yet: no need to look before inserting.
-        self.session.execute(insert(access_t).values(lot_id=lot_id, org_id=site.org_id))
-        self.session.execute(insert(event_lot_t).values(event_seq=seq, lot_id=lot_id,
-                                                        role="out", before=None))
+        self.add(access_t, {"lot_id": lot_id, "org_id": site.org_id})
+        self.add(event_lot_t, {"event_seq": seq, "lot_id": lot_id, "role": "out", "before": None})
         return lot_id
 
     def save_lot(self, lot: LotState, *, seq: int, role: str) -> None:
         """Write a changed lot and remember its state before this event."""
         if sum(lot.cells.values()) != lot.mass_g:
             raise AssertionError(f"cells of {lot.code} do not add up to its mass")
-        self.session.execute(update(lot_t).where(lot_t.c.id == lot.id).values(
-            status=lot.status, mass_g=lot.mass_g, assay_ppm=lot.assay_ppm,
-            cells=comp.to_json(lot.cells), org_id=lot.org_id, site_id=lot.site_id,
-            dest_site_id=lot.dest_site_id, grade=lot.grade, last_seq=seq))
-        self.session.execute(insert(event_lot_t).values(event_seq=seq, lot_id=lot.id, role=role,
-                                                        before=lot.before))
+        self.conn.execute(UPDATE_LOT, {
+            "b_id": lot.id, "b_status": lot.status, "b_mass_g": lot.mass_g,
+            "b_assay_ppm": lot.assay_ppm, "b_cells": comp.to_json(lot.cells),
+            "b_org_id": lot.org_id, "b_site_id": lot.site_id,
+            "b_dest_site_id": lot.dest_site_id, "b_grade": lot.grade, "b_last_seq": seq})
+        self.add(event_lot_t, {"event_seq": seq, "lot_id": lot.id, "role": role,
+                               "before": lot.before})
 
     def grant(self, lot_id: int, org_id: int) -> None:
-        exists = self.session.execute(select(access_t.c.lot_id).where(
-            access_t.c.lot_id == lot_id, access_t.c.org_id == org_id)).first()
-        if exists is None:
-            self.session.execute(insert(access_t).values(lot_id=lot_id, org_id=org_id))
+        self.flush()
+        if self.conn.execute(MAY_SEE, {"lot_id": lot_id, "org_id": org_id}).first() is None:
+            self.add(access_t, {"lot_id": lot_id, "org_id": org_id})
 
     # --- ledgers -----------------------------------------------------------------------------
     def move(self, *, seq: int, site_id: int, metal: str, kind: str, grams: int,
              occurred_at: datetime) -> None:
         if grams:
-            self.session.execute(insert(movement_t).values(
-                event_seq=seq, site_id=site_id, metal=metal, kind=kind, grams=grams,
-                occurred_at=occurred_at))
+            self.add(movement_t, {"event_seq": seq, "site_id": site_id, "metal": metal,
+                                  "kind": kind, "grams": grams, "occurred_at": occurred_at})
 
 
 def grams(kg: Any) -> int:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
-
 from domain import composition as comp
 from domain.accounting import PPM, metal_grams
 from domain.commands import Melt
@@ -62,12 +60,10 @@ def plan_melt(ctx: Ctx, cmd: Melt, site: SiteInfo, taken: set[str]) -> Plan:
             pct_ppm = ppm(p.metal_pct) if p.metal_pct is not None else PPM
             metal_by_cell = comp.combine([metal_by_cell,
                                           {primary_key: metal_grams(grams(p.mass_kg), pct_ppm)}])
-        if metal_by_cell:
-            ctx.session.execute(insert(melt_input_t), [
-                {"event_seq": seq, "org_id": site.org_id, "metal": cmd.metal,
-                 "occurred_at": occurred_at, "origin": o, "provenance": pv, "evidence": e,
-                 "metal_g": g}
-                for (o, pv, e), g in sorted(metal_by_cell.items())])
+        for (o, pv, e), g in sorted(metal_by_cell.items()):
+            ctx.add(melt_input_t, {"event_seq": seq, "org_id": site.org_id, "metal": cmd.metal,
+                                   "occurred_at": occurred_at, "origin": o, "provenance": pv,
+                                   "evidence": e, "metal_g": g})
         # Home scrap circulates inside the plant: it never enters a product's composition.
         weights = {k: g for k, g in metal_by_cell.items() if k[0] != "home_scrap"}
         if not weights:  # a melt of nothing but home scrap yields home scrap

@@ -18,6 +18,7 @@ void_t: Table = EventVoid.__table__  # type: ignore[attr-defined]
 
 
 def plan_void(ctx: Ctx, cmd: Void, site: SiteInfo, taken: set[str]) -> Plan:
+    ctx.flush()  # the target may be earlier in this batch: its rows must be readable
     target = ctx.session.execute(
         select(event_t.c.seq, event_t.c.type, event_t.c.org_id)
         .where(event_t.c.id == str(cmd.target))).one_or_none()
