@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, label, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import RowMapping, Select, Table, bindparam, exists, select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from domain import codes
@@ -33,37 +33,43 @@ class LotView:
     cells: comp.Cells
 
 
+_lot: Table = Lot.__table__  # type: ignore[attr-defined]
+_access: Table = LotAccess.__table__  # type: ignore[attr-defined]
+_org: Table = Org.__table__  # type: ignore[attr-defined]
+_site = Site.__table__.alias("site")  # type: ignore[attr-defined]
+_dest = Site.__table__.alias("dest")  # type: ignore[attr-defined]
+
+# Core statements built once: a lot card is read far more often than anything else.
+_BASE = (select(_lot, _org.c.code.label("org_code"), _site.c.code.label("site_code"),
+                _dest.c.code.label("dest_code"))
+         .select_from(_lot.join(_org, _org.c.id == _lot.c.org_id)
+                      .outerjoin(_site, _site.c.id == _lot.c.site_id)
+                      .outerjoin(_dest, _dest.c.id == _lot.c.dest_site_id)))
+_SEEN_BY_ORG = exists().where(_access.c.lot_id == _lot.c.id,
+                              _access.c.org_id == bindparam("org_id"))
+_BY_CODE = _BASE.where(_lot.c.code == bindparam("code"))
+_BY_CODE_FOR_ORG = _BY_CODE.where(_SEEN_BY_ORG)
+
+
 def _visible(stmt: Select, actor: Actor) -> Select:  # type: ignore[type-arg]
-    if actor.sees_everything:
-        return stmt
-    return stmt.where(exists().where(col(LotAccess.lot_id) == Lot.id,
-                                     col(LotAccess.org_id) == actor.org_id))
+    return stmt if actor.sees_everything else stmt.where(_SEEN_BY_ORG)
 
 
-def _select() -> Select:  # type: ignore[type-arg]
-    site = aliased(Site)
-    dest = aliased(Site)
-    return (select(Lot, label("org_code", col(Org.code)), label("site_code", col(site.code)),
-                   label("dest_code", col(dest.code)))
-            .join(Org, col(Org.id) == Lot.org_id)
-            .outerjoin(site, col(site.id) == Lot.site_id)
-            .outerjoin(dest, col(dest.id) == Lot.dest_site_id))
-
-
-def _view(row: object) -> LotView:
-    lot: Lot = row.Lot  # type: ignore[attr-defined]
-    assert lot.id is not None
+def _view(row: RowMapping) -> LotView:
+    assay = row["assay_ppm"]
     return LotView(
-        id=lot.id, code=lot.code, metal=lot.metal, grade=lot.grade, status=lot.status,
-        mass_g=lot.mass_g, metal_ppm=lot.assay_ppm if lot.assay_ppm is not None else
-        lot.default_ppm, assayed=lot.assay_ppm is not None, org_code=row.org_code,  # type: ignore[attr-defined]
-        site_code=row.site_code, dest_site_code=row.dest_code,  # type: ignore[attr-defined]
-        cells=comp.from_json(lot.cells))
+        id=row["id"], code=row["code"], metal=row["metal"], grade=row["grade"],
+        status=row["status"], mass_g=row["mass_g"],
+        metal_ppm=assay if assay is not None else row["default_ppm"],
+        assayed=assay is not None, org_code=row["org_code"], site_code=row["site_code"],
+        dest_site_code=row["dest_code"], cells=comp.from_json(row["cells"]))
 
 
 def get_lot(session: Session, *, actor: Actor, code: str) -> LotView:
     canonical = codes.normalize_lot_code(code)
-    row = session.execute(_visible(_select().where(col(Lot.code) == canonical), actor)).one_or_none()
+    stmt = _BY_CODE if actor.sees_everything else _BY_CODE_FOR_ORG
+    row = session.execute(stmt, {"code": canonical, "org_id": actor.org_id}).mappings() \
+        .one_or_none()
     if row is None:
         raise NotFound(f"no lot {codes.format_lot_code(canonical)}", code="lot-not-found")
     return _view(row)
@@ -72,16 +78,18 @@ def get_lot(session: Session, *, actor: Actor, code: str) -> LotView:
 def list_lots(session: Session, *, actor: Actor, site: str | None = None,
               status: str | None = None, metal: str | None = None, after_id: int = 0,
               limit: int = 100) -> list[LotView]:
-    stmt = _visible(_select(), actor).where(col(Lot.id) > after_id)
+    stmt = _visible(_BASE, actor).where(_lot.c.id > after_id)
     if site is not None:
         site_id = session.execute(select(col(Site.id)).where(col(Site.code) == site)).scalar()
         if site_id is None:
             raise NotFound(f"no site '{site}'", code="site-not-found")
-        stmt = stmt.where(col(Lot.site_id) == site_id)
+        stmt = stmt.where(_lot.c.site_id == site_id)
     if status is not None:
         if status not in LOT_STATUSES:
             raise InvalidInput(f"unknown status '{status}'", pointer="/status")
-        stmt = stmt.where(col(Lot.status) == status)
+        stmt = stmt.where(_lot.c.status == status)
     if metal is not None:
-        stmt = stmt.where(col(Lot.metal) == metal)
-    return [_view(r) for r in session.execute(stmt.order_by(col(Lot.id)).limit(limit))]
+        stmt = stmt.where(_lot.c.metal == metal)
+    rows = session.execute(stmt.order_by(_lot.c.id).limit(limit),
+                           {"org_id": actor.org_id}).mappings()
+    return [_view(r) for r in rows]

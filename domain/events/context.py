@@ -42,6 +42,9 @@ UPDATE_LOT = update(lot_t).where(lot_t.c.id == bindparam("b_id")).values(
     org_id=bindparam("b_org_id"), site_id=bindparam("b_site_id"),
     dest_site_id=bindparam("b_dest_site_id"), grade=bindparam("b_grade"),
     last_seq=bindparam("b_last_seq"))
+SITE_BY_CODE = (select(col(Site.id), col(Site.code), col(Site.org_id), col(Site.region),
+                      label("org_code", col(Org.code)), col(Org.kind))
+                .join(Org, col(Org.id) == Site.org_id).where(col(Site.code) == bindparam("code")))
 # Rows that nothing in the same transaction reads back until `flush()`: written together.
 BUFFERED = (access_t, event_lot_t, movement_t, melt_input_t)
 
@@ -114,11 +117,7 @@ class Ctx:
     def site(self, code: str, pointer: str) -> SiteInfo:
         info = self._sites.get(code)
         if info is None:
-            row = self.session.execute(
-                select(col(Site.id), col(Site.code), col(Site.org_id), col(Site.region),
-                       label("org_code", col(Org.code)), col(Org.kind))
-                .join(Org, col(Org.id) == Site.org_id).where(col(Site.code) == code)
-            ).one_or_none()
+            row = self.conn.execute(SITE_BY_CODE, {"code": code}).one_or_none()
             if row is None:
                 raise NotFound(f"no site '{code}'", code="site-not-found", pointer=pointer)
             info = SiteInfo(row.id, row.code, row.org_id, row.org_code, row.kind, row.region)
