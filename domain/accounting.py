@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+
+from domain import composition as comp
+from domain.composition import CellKey, Cells
 
 PPM = 1_000_000
 
@@ -58,3 +62,20 @@ def classify(origin: str, evidence: str) -> str:
     if evidence == "declared":
         return "declared"
     return origin  # post_consumer or pre_consumer, traced
+
+
+def charge(cells: Mapping[CellKey, int], grams: int, metal_ppm: int) -> tuple[Cells, Cells]:
+    """Charge `grams` of a lot into a melt: (metal drawn per cell, the lot's remaining cells)."""
+    taken, rest = comp.take(cells, grams)
+    return comp.by_weight(taken, metal_grams(grams, metal_ppm)), rest
+
+
+def product_cells(metal_by_cell: Mapping[CellKey, int], output_g: int,
+                  site_provenance: str) -> Cells:
+    """A melt product's composition: its non-home-scrap inputs (primary included) in proportion
+    to their metal. Home scrap circulates inside the plant and never enters a product; a melt of
+    nothing but home scrap yields home scrap."""
+    weights = {k: g for k, g in metal_by_cell.items() if k[0] != "home_scrap"}
+    if not weights:
+        weights = {("home_scrap", site_provenance, "traced"): 1}
+    return comp.by_weight(weights, output_g)

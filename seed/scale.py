@@ -24,7 +24,7 @@ from sqlalchemy import Table, func, select, text
 
 from domain import catalogue, codes, orgs
 from domain import composition as comp
-from domain.accounting import PPM, metal_grams
+from domain.accounting import PPM, charge, metal_grams, product_cells
 from domain.auth import Actor, hash_password
 from domain.commands import EventCommand
 from domain.db import Database
@@ -500,8 +500,7 @@ class BulkWriter:
         metal_by_cell: comp.Cells = {}
         for lot, want in charged:
             before = lot.snapshot()
-            taken, rest = comp.take(lot.cells, want)
-            metal = comp.by_weight(taken, metal_grams(want, lot.metal_ppm))
+            metal, rest = charge(lot.cells, want, lot.metal_ppm)
             metal_by_cell = comp.combine([metal_by_cell, metal])
             lot.cells, lot.mass_g = rest, lot.mass_g - want
             if lot.mass_g == 0:
@@ -517,11 +516,8 @@ class BulkWriter:
             self.melts.append({"id": self.melt_id, "event_seq": seq, "org_id": site.org_id,
                                "metal": cmd.metal, "occurred_at": at, "origin": o,
                                "provenance": pv, "evidence": e, "metal_g": g})
-        weights = {k: g for k, g in metal_by_cell.items() if k[0] != "home_scrap"}
-        if not weights:
-            weights = {("home_scrap", provenance, "traced"): 1}
-        self._create(seq, code, cmd.metal, cmd.product, output, comp.by_weight(weights, output),
-                     site, PPM, PPM)
+        self._create(seq, code, cmd.metal, cmd.product, output,
+                     product_cells(metal_by_cell, output, provenance), site, PPM, PPM)
         self._move(seq, site.id, cmd.metal, "created", output, at)
         return [code]
 

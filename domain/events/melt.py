@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain import composition as comp
-from domain.accounting import PPM, metal_grams
+from domain.accounting import PPM, charge, metal_grams, product_cells
 from domain.commands import Melt
 from domain.errors import InvalidInput, RuleViolation
 from domain.events.context import Ctx, LotState, SiteInfo, grams, melt_input_t, ppm
@@ -46,8 +46,7 @@ def plan_melt(ctx: Ctx, cmd: Melt, site: SiteInfo, taken: set[str]) -> Plan:
     def apply(seq: int, occurred_at: datetime) -> None:
         metal_by_cell: comp.Cells = {}
         for lot, want in charged:
-            taken_cells, rest = comp.take(lot.cells, want)
-            metal = comp.by_weight(taken_cells, metal_grams(want, lot.metal_ppm))
+            metal, rest = charge(lot.cells, want, lot.metal_ppm)
             metal_by_cell = comp.combine([metal_by_cell, metal])
             lot.cells, lot.mass_g = rest, lot.mass_g - want
             if lot.mass_g == 0:
@@ -64,13 +63,9 @@ def plan_melt(ctx: Ctx, cmd: Melt, site: SiteInfo, taken: set[str]) -> Plan:
             ctx.add(melt_input_t, {"event_seq": seq, "org_id": site.org_id, "metal": cmd.metal,
                                    "occurred_at": occurred_at, "origin": o, "provenance": pv,
                                    "evidence": e, "metal_g": g})
-        # Home scrap circulates inside the plant: it never enters a product's composition.
-        weights = {k: g for k, g in metal_by_cell.items() if k[0] != "home_scrap"}
-        if not weights:  # a melt of nothing but home scrap yields home scrap
-            weights = {("home_scrap", site_provenance, "traced"): 1}
         ctx.create_lot(seq=seq, code=code, metal=cmd.metal, grade=cmd.product, mass_g=output,
-                       cells=comp.by_weight(weights, output), site=site, default_ppm=PPM,
-                       assay_ppm=PPM)
+                       cells=product_cells(metal_by_cell, output, site_provenance), site=site,
+                       default_ppm=PPM, assay_ppm=PPM)
         ctx.move(seq=seq, site_id=site.id, metal=cmd.metal, kind="created", grams=output,
                  occurred_at=occurred_at)
 

@@ -101,3 +101,21 @@ def test_json_round_trip_is_sorted_and_drops_zero_cells():
     cells = {PRE: 5, POST: 7}
     assert comp.to_json(cells) == [[*POST, 7], [*PRE, 5]]
     assert comp.from_json(comp.to_json(cells)) == cells
+
+
+def test_a_melt_product_leaves_home_scrap_out_of_its_composition():
+    from domain.accounting import product_cells
+
+    home = ("home_scrap", "in_province", "traced")
+    primary = ("primary", "in_province", "traced")
+    assert product_cells({POST: 300, home: 100, primary: 100}, 800, "in_province") == {
+        POST: 600, primary: 200}
+    # Nothing but home scrap in the furnace: the product is home scrap.
+    assert product_cells({home: 500}, 450, "in_province") == {home: 450}
+
+
+def test_charging_draws_metal_per_cell_and_leaves_the_rest():
+    from domain.accounting import charge
+
+    metal, rest = charge({POST: 600, PRE: 400}, 500, 920_000)  # 500 g at 92 % = 460 g metal
+    assert (metal, rest) == ({POST: 276, PRE: 184}, {POST: 300, PRE: 200})
