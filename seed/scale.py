@@ -29,30 +29,26 @@ from domain.auth import Actor, hash_password
 from domain.commands import EventCommand
 from domain.db import Database
 from domain.events.capture import canonical
-from domain.events.context import grams, ppm
-from domain.models import Event, EventLot, Lot, LotAccess, MeltInput, Movement, Org, User
+from domain.events.context import (
+    access_t,
+    event_lot_t,
+    grams,
+    lot_t,
+    melt_input_t,
+    movement_t,
+    ppm,
+)
+from domain.models import Event, Org, User
 from domain.models.types import utcnow
 from domain.settings import Settings
+from seed.demo import COLLECT_MIX, PRODUCT
 
 SCALE_PASSWORD = "scale-pass"
 _command = TypeAdapter(EventCommand)
 event_t: Table = Event.__table__  # type: ignore[attr-defined]
-lot_t: Table = Lot.__table__  # type: ignore[attr-defined]
-event_lot_t: Table = EventLot.__table__  # type: ignore[attr-defined]
-access_t: Table = LotAccess.__table__  # type: ignore[attr-defined]
-movement_t: Table = Movement.__table__  # type: ignore[attr-defined]
-melt_input_t: Table = MeltInput.__table__  # type: ignore[attr-defined]
 
-COLLECT_MIX = (  # (metal, grade, origin, weight)
-    ("Al", "AL-TALC", "post_consumer", 30), ("Al", "AL-TAINT-TABOR", "post_consumer", 18),
-    ("Al", "AL-TABOO", "pre_consumer", 10), ("Al", "AL-TENSE", "post_consumer", 8),
-    ("Al", "AL-TOTO", "pre_consumer", 6), ("Cu", "CU-BARLEY", "post_consumer", 6),
-    ("Cu", "CU-BIRCH", "post_consumer", 6), ("Cu", "CU-DRUID", "pre_consumer", 3),
-    ("Pb", "PB-RAINS", "post_consumer", 8),
-)
 _MIX_WEIGHTS = [m[3] for m in COLLECT_MIX]
 BALE_GRADE = {"Al": "AL-MIXED", "Cu": "CU-MIXED"}
-PRODUCT = {"Al": "ADC12", "Cu": "C11000", "Pb": "PbCa"}
 HOME_GRADE = {"Al": "AL-TOTO", "Cu": "CU-BERRY", "Pb": "PB-RACKS"}
 PRIMARY = {"Al": ("A00 铝锭", 0.45), "Cu": ("1# 电解铜", 0.15), "Pb": ("", 0.0)}
 # Guizhou prefectures, and neighbours whose collectors ship into the province.
