@@ -6,26 +6,29 @@ STAMP := $(VENV)/.installed
 WEB := clients/web
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# -qq: errors only (pip's -q still prints a warning per package for unreachable index locations).
+PIP_QUIET ?= -qq
 
 .PHONY: run test lint bench soak web clean
 
 $(STAMP): pyproject.toml clients/python/pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
-	$(BIN)/pip install -q -e clients/python
+	@echo "installing into $(VENV) (a minute on a fresh clone)…"
+	@$(BIN)/pip install $(PIP_QUIET) --upgrade pip
+	@$(BIN)/pip install $(PIP_QUIET) -e '.[dev]' -e clients/python
 	@touch $(STAMP)
 
 web:
 	@if [ -f $(WEB)/package.json ]; then \
-		cd $(WEB) && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error) && npm run build --silent; \
+		echo "building the web app…"; \
+		cd $(WEB) && (npm ci --silent --no-audit --no-fund || npm install --silent --no-audit --no-fund) \
+		&& npm run build --silent -- --logLevel warn; \
 	fi
 
 run: $(STAMP) web
-	$(BIN)/scraptrace db upgrade
-	$(BIN)/scraptrace seed demo --if-empty
-	@echo "serving on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
-	$(BIN)/scraptrace serve --host $(HOST) --port $(PORT)
+	@$(BIN)/scraptrace db upgrade
+	@$(BIN)/scraptrace seed demo --if-empty
+	@$(BIN)/scraptrace serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) web
 	$(BIN)/pytest -q $(PYTEST_ARGS)

@@ -22,9 +22,30 @@ console = Console()
 def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
           port: Annotated[int, typer.Option()] = 8000,
           workers: Annotated[int, typer.Option(help="Server processes.")] = 1) -> None:
-    """Serve the API and web app."""
+    """Serve the API and web app (on SQLite, in one process: see docs/performance.md)."""
+    import logging
+    import os
+
     import uvicorn
 
+    from api.label_render import warn_if_loopback
+    from domain.settings import get_settings
+
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    base = f"http://{host}:{port}"
+    # Labels point at the public address; unset, it is the address served here (its workers
+    # read the same environment).
+    os.environ.setdefault("SCRAPTRACE_PUBLIC_URL", base)
+    get_settings.cache_clear()
+    settings = get_settings()
+    warn_if_loopback(settings.public_url)
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        # SQLite has one writer: processes would queue in its busy handler (sleeps of up to
+        # 100 ms, p99 of seconds), while one process's threads queue in order on its lock.
+        console.print("SQLite has one writer: serving with one process")
+        workers = 1
+    console.print(f"serving on [bold]{base}[/bold]  (app {base}/app/, API docs {base}/api/v1/docs); "
+                  "Ctrl-C stops", highlight=False, soft_wrap=True)
     uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level="warning",
                 access_log=False)
 
@@ -37,6 +58,25 @@ def db_upgrade() -> None:
 
     upgrade(get_settings().database_url)
     console.print("[green]database is at the latest schema[/green]")
+
+
+@db_app.command("rederive")
+def db_rederive() -> None:
+    """Rebuild lots and ledgers from the event log by today's accounting rules (after an
+    upgrade that changed them); all or nothing."""
+    from rich.progress import Progress
+
+    from domain.db import Database
+    from domain.events.replay import rederive
+    from domain.settings import get_settings
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    with Progress(console=console) as bar, db.write() as session:
+        task = bar.add_task("events planned again", total=None)
+        done = rederive(session, settings=settings,
+                        progress=lambda n: bar.update(task, completed=n))
+    console.print(f"[green]{done:,} events planned again[/green]; reports follow today's rules")
 
 
 @seed_app.command("demo")
@@ -53,9 +93,10 @@ def seed_demo(if_empty: Annotated[bool, typer.Option(
     if if_empty and has_data(db):
         console.print("the database has data: demo not loaded again")
     else:
-        stats = seed_demo(db, settings, progress=True)
-        console.print(f"[green]demo loaded[/green]: {stats}")
-    console.print("demo logins (password [bold]demo-pass[/bold]): " + ", ".join(DEMO_USERS))
+        stats = seed_demo(db, settings, progress=console.is_terminal)
+        console.print(f"[green]demo loaded[/green]: {stats}", soft_wrap=True)
+    console.print("demo logins (password [bold]demo-pass[/bold]): " + ", ".join(DEMO_USERS),
+                  soft_wrap=True)
 
 
 @seed_app.command("scale")
@@ -82,15 +123,22 @@ def seed_scale(lots: Annotated[int, typer.Option(help="Lots to collect (each wit
 @admin_app.command("create")
 def admin_create(username: Annotated[str, typer.Option()],
                  password: Annotated[str, typer.Option(prompt=True, hide_input=True)]) -> None:
-    """Create a platform administrator."""
+    """Create a platform administrator (the password policy applies: 10+ characters, not common)."""
     from domain.db import Database
+    from domain.errors import DomainError
     from domain.orgs import create_user
     from domain.settings import get_settings
 
     db = Database(get_settings().database_url)
-    with db.write() as s:
-        create_user(s, actor=None, org_code=None, username=username, password=password,
-                    role="admin")
+    try:
+        with db.write() as s:
+            create_user(s, actor=None, org_code=None, username=username, password=password,
+                        role="admin")
+    except DomainError as err:
+        console.print(f"[red]refused ({err.code})[/red]: {err.detail}")
+        raise typer.Exit(1) from err
+    finally:
+        db.dispose()
     console.print(f"administrator [bold]{username}[/bold] created")
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from threading import Lock
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from domain.models.types import utcnow
 from domain.settings import Settings
 
 T = TypeVar("T")
+MAX_CURSOR = 2**63 - 1
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token.")
 
 
@@ -52,6 +53,10 @@ class TokenCache:
                 del self._items[digest]
                 return None
             return actor
+
+    def evict(self, digest: str) -> None:
+        with self._lock:
+            self._items.pop(digest, None)
 
     def put(self, digest: str, actor: Actor, expires_at: datetime) -> None:
         with self._lock:
@@ -103,6 +108,12 @@ def write(db: Database, work: Callable[[Session], T], attempts: int = 3) -> T:
     raise AssertionError("unreachable")
 
 
+# The `cursor` of a list: the `next_cursor` of the page before, never empty (no cursor: omit it).
+CursorQuery = Annotated[str | None, Query(
+    min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+    description="`next_cursor` of the previous page; omit it for the first page.")]
+
+
 def encode_cursor(value: int) -> str:
     return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
 
@@ -111,11 +122,13 @@ def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
     try:
-        value = int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput("the cursor is not one this API issued", code="invalid-cursor",
                            pointer="/cursor") from exc
-    if value < 0:
+    # Cursors are row keys: decimal digits of a 64-bit integer (a larger one would overflow
+    # the database's integer and answer 500).
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_CURSOR:
         raise InvalidInput("the cursor is not one this API issued", code="invalid-cursor",
                            pointer="/cursor")
-    return value
+    return int(text)

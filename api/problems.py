@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from domain.commands import Command
 from domain.errors import (
@@ -21,6 +22,7 @@ from domain.errors import (
     NotFound,
     RuleViolation,
     TooLarge,
+    TooManyRequests,
     Unauthenticated,
 )
 
@@ -28,7 +30,8 @@ log = logging.getLogger("scraptrace.api")
 MEDIA_TYPE = "application/problem+json"
 STATUS: list[tuple[type[DomainError], int]] = [
     (Unauthenticated, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
-    (RuleViolation, 409), (MalformedBody, 400), (TooLarge, 413), (InvalidInput, 422), (DomainError, 422),
+    (RuleViolation, 409), (MalformedBody, 400), (TooLarge, 413), (TooManyRequests, 429),
+    (InvalidInput, 422), (DomainError, 422),
 ]
 EVENT_TYPES = {t.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
                for t in Command.__args__}  # type: ignore[attr-defined]
@@ -37,7 +40,12 @@ EVENT_TYPES = {t.model_fields["type"].annotation.__args__[0]  # type: ignore[uni
 def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": f"/problems/{code}", "title": title, "status": status, "detail": detail,
             "code": code, **{k: v for k, v in extra.items() if v is not None}}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if status == 429 and "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    if status == 413:
+        # The rest of an over-large body is never read: the connection cannot be reused.
+        headers["Connection"] = "close"
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -118,7 +126,14 @@ def install(app: FastAPI) -> None:
     async def _http(_: Request, err: StarletteHTTPException) -> JSONResponse:
         code = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated",
                 413: "too-large"}.get(err.status_code, "http-error")
-        return problem(err.status_code, code, str(err.detail), str(err.detail))
+        title = "Request too large" if err.status_code == 413 else str(err.detail)
+        return problem(err.status_code, code, title, str(err.detail))
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(_: Request, err: ClientDisconnect) -> Response:
+        # The client left before its body arrived: nothing was read, nothing written, and no
+        # one is there to answer. Not a server error.
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, err: Exception) -> JSONResponse:

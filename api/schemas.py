@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from domain.commands import EventCommand
 
@@ -16,6 +24,7 @@ Slug = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][
 T = TypeVar("T")
 RegionCode = Annotated[str, Field(pattern=r"^\d{6}$", examples=["520100"])]
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _rfc3339_only(value: object) -> object:
@@ -27,7 +36,26 @@ def _rfc3339_only(value: object) -> object:
     return value
 
 
-Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339_only)]
+def _utc_representable(value: datetime) -> datetime:
+    """9999-12-31T23:00-05:00 is a valid text but past the last instant a datetime holds in UTC
+    (and 0001-01-01T00:00+01:00 before the first): refuse them as values out of range."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the instant is out of range once converted to UTC") from exc
+    return value
+
+
+def _iso_date_only(value: object) -> object:
+    """Pydantic would read a number as Unix seconds: a day is YYYY-MM-DD only."""
+    if not (isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value))):
+        raise ValueError("expected a date, YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date_only)]
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339_only),
+                    AfterValidator(_utc_representable)]
 DateTimeText = Annotated[datetime, BeforeValidator(_rfc3339_only)]
 
 
@@ -35,9 +63,13 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# A password is taken exactly as typed: spaces are characters like any other.
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=256)]
+
+
 class TokenIn(_In):
     username: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    password: Password
 
 
 class TokenOut(BaseModel):
@@ -47,13 +79,17 @@ class TokenOut(BaseModel):
 
 
 class Licence(_In):
-    kind: Annotated[str, Field(max_length=32, examples=["hazardous_waste"])]
-    number: Annotated[str, Field(max_length=64)]
-    categories: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list,
-                                                                   max_length=50)
-    annual_capacity_t: Annotated[Decimal, Field(ge=0, le=10_000_000, decimal_places=3)] | None = None
-    valid_from: DateTimeText | None = None
-    valid_to: DateTimeText | None = None
+    """A hazardous-waste operating licence (危险废物经营许可证)."""
+
+    number: Annotated[str, Field(min_length=1, max_length=64, examples=["GZ-HW-2026-001"])]
+    kind: Literal["comprehensive", "collection"] = Field(
+        description="综合经营 (collection, storage, utilisation) or 收集经营 (collection only).")
+    categories: list[Annotated[str, Field(pattern=r"^HW\d{2}$", examples=["HW31"])]] = Field(
+        min_length=1, max_length=50)
+    capacity_t_per_year: Annotated[Decimal, Field(gt=0, le=10_000_000, decimal_places=3,
+                                                  allow_inf_nan=False)] | None = None
+    valid_from: Day
+    valid_to: Day
 
 
 class OrgIn(_In):
@@ -89,7 +125,8 @@ class SiteOut(BaseModel):
 
 class UserIn(_In):
     username: Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
-    password: Annotated[str, Field(min_length=8, max_length=256)]
+    password: Password = Field(description="At least 10 characters, not a common password "
+                               "(`weak-password`).")
     role: Literal["manager", "operator", "auditor"]
 
 
@@ -111,11 +148,24 @@ class GradeOut(BaseModel):
     source: str
 
 
+class RegionOut(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    level: str
+
+
 class Cell(BaseModel):
     origin: str
     provenance: str
     evidence: str
     mass_kg: float
+    country: str | None = Field(None, description="Country of origin of an imported cell "
+                                "(ISO 3166-1 alpha-2).", examples=["JP"])
+    melted_by: str | None = Field(
+        None, description="The organisation whose melt made this metal; when it charges the "
+        "metal again, that is internal rework (in neither term of its recycled share).",
+        examples=["QN-LY"])
 
 
 class Custodian(BaseModel):
@@ -163,6 +213,32 @@ class EventOut(BaseModel):
     voided_by: str | None = None
     replay: bool | None = Field(None, description="In answers to POST /events only: true when "
                                 "this event was stored before and this is an exact replay.")
+    redacted: Literal[False] = Field(False, description="False: the whole event (the caller's "
+                                     "organisation's own, or any event for auditors).")
+
+
+class EventRedacted(BaseModel):
+    """Another organisation's event as the caller may see it: the lines about the lots it may
+    see and the event's neutral facts, per type (docs/api.md, "Other organisations' events")."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    type: str
+    seq: int = Field(description="Its place in the log.")
+    org: str
+    site: str
+    occurred_at: datetime
+    voided_by: str | None = None
+    redacted: Literal[True] = Field(True, description="True: fields the caller may not see "
+                                    "were left out.")
+
+
+AnyEventOut = EventOut | EventRedacted
+
+
+class EventPage(Page[AnyEventOut]):
+    """A page of events: each whole, or another organisation's redacted view."""
 
 
 class EventBatchOut(BaseModel):
@@ -175,6 +251,13 @@ class ByProvenance(BaseModel):
     imported: float
 
 
+class LateKg(BaseModel):
+    """Metal from melts recorded after the period ended (a late record changed the figure)."""
+
+    recycled: float = Field(description="Of the recycled (verified) metal.")
+    denominator: float = Field(description="Of the denominator (recycled, declared, primary).")
+
+
 class ProducerShareOut(BaseModel):
     org: str
     name: str
@@ -183,14 +266,29 @@ class ProducerShareOut(BaseModel):
     declared_kg: float
     primary_kg: float
     home_scrap_kg: float
+    rework_kg: float = Field(description="Metal of the producer's own products charged again "
+                             "(internal rework): in neither the numerator nor the denominator.")
     recycled_share: float | None
     post_consumer_share: float | None
     pre_consumer_share: float | None
     claimed_share: float | None
     by_provenance_kg: ByProvenance
+    imported_by_country_kg: dict[str, float] = Field(
+        default_factory=dict, description="The eligible imported metal by country of origin "
+        "(ISO 3166-1 alpha-2): adds up to by_provenance_kg.imported.", examples=[{"JP": 1200.0}])
+    recorded_late_kg: LateKg
+    recycled_pct: float | None = Field(description="recycled_share as a percentage with two "
+                                       "decimals, rounded half up (for display).", examples=[44.35])
+    post_consumer_pct: float | None
+    pre_consumer_pct: float | None
+    claimed_pct: float | None
 
 
 class RecycledShareReport(BaseModel):
+    as_of: int = Field(description="The highest event `seq` the report includes: the same "
+                       "report asked again with nothing recorded since answers the same.")
+    unit: Literal["metal kg"] = Field("metal kg", description="Every *_kg of the report is "
+                                      "kilograms of metal (material × metal fraction).")
     metal: str
     from_: str = Field(alias="from")
     to: str
@@ -202,19 +300,27 @@ class RecycledShareReport(BaseModel):
 
 class SiteBalanceOut(BaseModel):
     site: str
+    site_name: str
     org: str
+    org_name: str
     metal: str
     opening_kg: float
-    received_kg: float
-    created_kg: float
+    received_kg: float = Field(description="Scrap and products weighed in from other sites.")
+    created_kg: float = Field(description="Lots collected, declared or sorted out here.")
+    produced_kg: float = Field(description="Products of melts here.")
     shipped_kg: float
-    charged_kg: float
+    charged_kg: float = Field(description="Lots charged into melts here.")
     losses_kg: float
-    closing_kg: float = Field(description="opening + received + created − shipped − charged − "
-                              "losses, exactly.")
+    closing_kg: float = Field(description="opening + received + created + produced − shipped − "
+                              "charged − losses, exactly.")
+    primary_charged_kg: float = Field(description="Primary metal charged into melts here (bought "
+                                      "in, never in stock): shown for reference, not in the "
+                                      "balance.")
 
 
 class MassBalanceReport(BaseModel):
+    as_of: int = Field(description="The highest event `seq` the report includes.")
+    unit: Literal["material kg"] = "material kg"
     from_: str = Field(alias="from")
     to: str
     timezone: str

@@ -73,6 +73,10 @@ def collect_body(site: str, rng: random.Random) -> dict[str, Any]:
             "source": {"kind": "household", "region": "520102"}}
 
 
+def batch_body(site: str, rng: random.Random, size: int) -> bytes:
+    return orjson.dumps({"events": [collect_body(site, rng) for _ in range(size)]})
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     with open(args.spec, "rb") as f:
         spec = orjson.loads(f.read())
@@ -91,15 +95,28 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         writers = spec.get("writers") or [{}]
         me = writers[n % len(writers)]
         req: tuple[str, str, str | None, bytes | None, int]
+        # flood: each client paces itself to its share of --rate requests per second.
+        interval = args.clients / args.rate if args.rate else 0.0
+        next_at = time.perf_counter() + interval * n / args.clients
         while time.perf_counter() < stop_at:
-            if args.mode in ("single", "bare"):
+            if interval:
+                await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+                next_at += interval
+            if args.mode == "flood":
+                users = spec["flood_users"]
+                body = orjson.dumps({"username": users[n % len(users)],
+                                     "password": f"wrong-{rng.randint(0, 10**9)}"})
+                req = ("POST", "/api/v1/auth/token", None, body, 1)
+            elif args.mode in ("single", "bare"):
                 body = orjson.dumps(collect_body(me["site"], rng))
                 path = "/api/v1/events" if args.mode == "single" else "/bare/events"
                 req = ("POST", path, me.get("token"), body, 1)
             elif args.mode == "batch":
-                body = orjson.dumps({"events": [collect_body(me["site"], rng)
-                                                for _ in range(args.batch)]})
+                body = (ready.pop() if ready else
+                        batch_body(me["site"], rng, args.batch))
                 req = ("POST", "/api/v1/events", me["token"], body, args.batch)
+            elif args.mode == "health":
+                req = ("GET", "/api/v1/health", None, None, 1)
             elif args.mode == "lot":
                 code, token = rng.choice(spec["lots"])
                 req = ("GET", f"/api/v1/lots/{code}", token, None, 1)
@@ -114,6 +131,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 if status < 300:
                     events += req[4]
 
+    # Batches are built before the clock starts: building 1,000 bodies takes the generator
+    # tens of milliseconds, which one client waiting on each answer would add to the server's.
+    ready = ([batch_body((spec.get("writers") or [{}])[0]["site"], rng, args.batch)
+              for _ in range(args.prebuilt)] if args.mode == "batch" else [])
     start = time.perf_counter()
     warm_until = start + args.warmup
     stop_at = warm_until + args.duration
@@ -137,11 +158,17 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--url", required=True)
     p.add_argument("--spec", required=True, help="JSON: writers [{site, token}], lots, ...")
-    p.add_argument("--mode", choices=("single", "bare", "batch", "lot", "report"), required=True)
+    p.add_argument("--mode", choices=("single", "bare", "batch", "lot", "report", "flood",
+                                         "health"),
+                   required=True)
+    p.add_argument("--rate", type=float, default=0.0,
+                   help="Requests per second over all clients (0: as fast as answered).")
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--duration", type=float, default=10.0)
     p.add_argument("--warmup", type=float, default=1.0)
     p.add_argument("--batch", type=int, default=1000)
+    p.add_argument("--prebuilt", type=int, default=0,
+                   help="Batch mode: bodies built before timing starts (more are built as needed).")
     args = p.parse_args()
     print(orjson.dumps(asyncio.run(run(args))).decode())
 

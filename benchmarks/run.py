@@ -3,7 +3,8 @@
 SQLite always; PostgreSQL too when SCRAPTRACE_BENCH_PG_URL names a database it may empty.
 The 10^6-lot data set (report_1e6, lot_read) is built when SCRAPTRACE_BENCH_FULL=1 (it takes
 several minutes per database); without it lot_read is measured at 10^5 lots and report_1e6 is
-listed as skipped. Writes benchmarks/results/latest.json and prints a table.
+listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone. Writes
+benchmarks/results/latest.json and prints a table.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import socket
 import sqlite3
 import statistics
@@ -32,6 +34,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import text
 
+from benchmarks import wrk
 from benchmarks.bare import CREATE as CREATE_BARE
 from domain.db import Database
 from domain.migrate import upgrade
@@ -44,6 +47,8 @@ console = Console(width=150)
 WORKERS = int(os.environ.get("SCRAPTRACE_BENCH_WORKERS", "2"))
 DURATION = float(os.environ.get("SCRAPTRACE_BENCH_SECONDS", "10"))
 FULL = os.environ.get("SCRAPTRACE_BENCH_FULL") == "1"
+# "capture": the capture figures alone (a few minutes), e.g. to compare two commits.
+ONLY = os.environ.get("SCRAPTRACE_BENCH_ONLY", "")
 
 
 def machine() -> dict[str, Any]:
@@ -82,13 +87,16 @@ def fresh(kind: str, tmp: Path, name: str) -> str:
 
 
 @contextmanager
-def server(url: str, app: str = "api.main:app") -> Iterator[tuple[str, psutil.Process]]:
+def server(url: str, app: str = "api.main:app", env: dict[str, str] | None = None,
+           ) -> Iterator[tuple[str, psutil.Process]]:
     """The app served as `scraptrace serve` serves it, in its own process."""
     port = free_port()
-    env = {**os.environ, "SCRAPTRACE_DATABASE_URL": url}
+    env = {**os.environ, "SCRAPTRACE_DATABASE_URL": url, **(env or {})}
+    # SQLite has one writer: served by one process, as `scraptrace serve` does.
+    workers = 1 if url.startswith("sqlite") else WORKERS
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(WORKERS), "--log-level", "warning", "--no-access-log"], env=env)
+         "--workers", str(workers), "--log-level", "warning", "--no-access-log"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -121,6 +129,13 @@ class RssSampler(threading.Thread):
             time.sleep(0.05)
 
 
+def worker_rss_mb(proc: psutil.Process) -> float:
+    """The largest resident set of the processes that serve requests (uvicorn's workers, or the
+    one process when it serves alone)."""
+    procs = proc.children(recursive=True) or [proc]
+    return round(max(p.memory_info().rss for p in procs) / 2**20, 1)
+
+
 def loadgen(base: str, spec: dict[str, Any], mode: str, **opts: Any) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
         f.write(orjson.dumps(spec))
@@ -133,6 +148,15 @@ def loadgen(base: str, spec: dict[str, Any], mode: str, **opts: Any) -> dict[str
     os.unlink(f.name)
     result: dict[str, Any] = json.loads(out)
     return result
+
+
+def drive(base: str, spec: dict[str, Any], mode: str, **opts: Any) -> dict[str, Any]:
+    """wrk where it is installed and can make the requests of `mode`, else the Python generator;
+    the answer names the generator it used."""
+    if wrk.available() and mode in wrk.MODES:
+        return wrk.run(base, spec, mode, clients=opts.get("clients", 32),
+                       duration=opts.get("duration", DURATION), warmup=opts.get("warmup", 1.0))
+    return {**loadgen(base, spec, mode, **opts), "generator": "python"}
 
 
 def login(base: str, username: str) -> str:
@@ -149,60 +173,96 @@ def writers(base: str, lots: int) -> list[dict[str, str]]:
 
 
 # --- baselines --------------------------------------------------------------------------------
-def raw_event_insert(url: str, after_seq: int) -> tuple[int, float]:
-    """Insert the event rows the batch capture wrote, again, the fastest raw way: (rows, s)."""
+# The rows one run of batch captures wrote, table by table, after event `seq` :after.
+WRITTEN = {
+    "event": "seq > :after",
+    "lot": "created_seq > :after",
+    "event_lot": "event_seq > :after",
+    "lot_access": "lot_id IN (SELECT id FROM lot WHERE created_seq > :after)",
+    "movement": "event_seq > :after",
+    "melt_input": "event_seq > :after",
+}
+
+
+def raw_insert(url: str, after_seq: int, tables: tuple[str, ...]) -> tuple[int, float]:
+    """Insert again, the fastest raw way, the rows the batch capture wrote in `tables` (copies
+    with the same indexes, in one transaction): (event rows, seconds)."""
     db = Database(url)
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
+        data = {}
+        for name in tables:
+            where = WRITTEN[name].replace(":after", str(int(after_seq)))
+            cur.execute(f"SELECT * FROM {name} WHERE {where}")
+            data[name] = ([d[0] for d in cur.description], cur.fetchall())
+            _copy_table(cur, db.is_sqlite, name)
+        raw.commit()
+        t0 = time.perf_counter()
         if db.is_sqlite:
-            cur.execute("DROP TABLE IF EXISTS bench_raw_event")
-            ddl = [r[0] for r in cur.execute(
-                "SELECT sql FROM sqlite_master WHERE tbl_name = 'event' AND sql IS NOT NULL")]
-            for stmt in ddl:
-                cur.execute(stmt.replace('"event"', "bench_raw_event")
-                            .replace("TABLE event", "TABLE bench_raw_event")
-                            .replace("ON event", "ON bench_raw_event")
-                            .replace("ix_event_", "ix_bench_raw_event_"))
-            rows = cur.execute("SELECT * FROM event WHERE seq > ? ORDER BY seq",
-                               (after_seq,)).fetchall()
-            rows = [(r[0] + 10**9, *r[1:]) for r in rows]
-            marks = ", ".join("?" * len(rows[0]))
-            t0 = time.perf_counter()
             cur.execute("BEGIN")
-            cur.executemany(f"INSERT INTO bench_raw_event VALUES ({marks})", rows)
+        for name, (cols, rows) in data.items():
+            if not rows:
+                continue
+            if db.is_sqlite:
+                cur.executemany(f"INSERT INTO bench_raw_{name} VALUES "
+                                f"({', '.join('?' * len(cols))})", rows)
+            else:
+                json_cols = {i for i, c in enumerate(cols)
+                             if c in ("payload", "created_lots", "cells", "before")}
+                with cur.copy(f"COPY bench_raw_{name} ({', '.join(cols)}) FROM STDIN") as copy:
+                    for r in rows:
+                        copy.write_row([orjson.dumps(v).decode() if i in json_cols and v is not None
+                                        else v for i, v in enumerate(r)])
+        if db.is_sqlite:
             cur.execute("COMMIT")
-            elapsed = time.perf_counter() - t0
         else:
-            cur.execute("DROP TABLE IF EXISTS bench_raw_event")
-            cur.execute("CREATE TABLE bench_raw_event (LIKE event INCLUDING ALL)")
             raw.commit()
-            cur.execute("SELECT * FROM event WHERE seq > %s ORDER BY seq", (after_seq,))
-            rows = cur.fetchall()
-            cols = [d[0] for d in cur.description]
-            jcols = {i for i, c in enumerate(cols) if c in ("payload", "created_lots")}
-            data = [[orjson.dumps(v).decode() if i in jcols else v for i, v in enumerate(r)]
-                    for r in rows]
-            t0 = time.perf_counter()
-            with cur.copy(f"COPY bench_raw_event ({', '.join(cols)}) FROM STDIN") as copy:
-                for r in data:
-                    copy.write_row(r)
-            raw.commit()
-            elapsed = time.perf_counter() - t0
-        return len(rows), elapsed
+        elapsed = time.perf_counter() - t0
+        for name in tables:
+            cur.execute(f"DROP TABLE IF EXISTS bench_raw_{name}")
+        raw.commit()
+        return len(data["event"][1]), elapsed
     finally:
         raw.close()
         db.dispose()
 
 
-def bare_aggregate(url: str, start: date, end: date, tz: Any, repeat: int = 15) -> float:
-    """The recycled-share sums as one bare GROUP BY over melt_input: median seconds."""
+def _copy_table(cur: Any, is_sqlite: bool, name: str) -> None:
+    """An empty copy of table `name` with its indexes (no foreign keys: a bulk load's best)."""
+    cur.execute(f"DROP TABLE IF EXISTS bench_raw_{name}")
+    if not is_sqlite:
+        cur.execute(f"CREATE TABLE bench_raw_{name} (LIKE {name} INCLUDING DEFAULTS "
+                    "INCLUDING INDEXES)")
+        return
+    ddl = [r[0] for r in cur.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", (name,))]
+    for stmt in ddl:
+        stmt = re.sub(r"FOREIGN KEY\([^)]*\) REFERENCES \w+ \([^)]*\),?", "", stmt)
+        stmt = re.sub(r",\s*\)$", ")", stmt.strip())
+        cur.execute(stmt.replace(f'"{name}"', f"bench_raw_{name}")
+                    .replace(f"TABLE {name} ", f"TABLE bench_raw_{name} ")
+                    .replace(f"ON {name} ", f"ON bench_raw_{name} ")
+                    .replace(f"ix_{name}_", f"ix_bench_raw_{name}_"))
+
+
+SHARE_SQL = ("SELECT m.org_id, m.origin, m.evidence, m.provenance, sum(m.metal_g) "
+             "FROM melt_input m WHERE m.metal = 'Al' AND m.occurred_at >= :lo "
+             "AND m.occurred_at < :hi GROUP BY m.org_id, m.origin, m.evidence, m.provenance")
+# The transport report's baseline: the grams each shipment took away, without its mode and
+# distance (read from the event's JSON body) or the organisation.
+SHIPPED_SQL = ("SELECT m.event_seq, sum(m.grams) FROM movement m WHERE m.kind = 'shipped' "
+               "AND m.occurred_at >= :lo AND m.occurred_at < :hi GROUP BY m.event_seq")
+
+
+def bare_aggregate(url: str, start: date, end: date, tz: Any, repeat: int = 15,
+                   sql_text: str = SHARE_SQL) -> float:
+    """A report's sums as one bare GROUP BY (the recycled share's over melt_input by
+    default): median seconds."""
     db = Database(url)
     lo = datetime.combine(start, datetime.min.time(), tz)
     hi = datetime.combine(end, datetime.min.time(), tz)
-    sql = text("SELECT m.org_id, m.origin, m.evidence, m.provenance, sum(m.metal_g) "
-               "FROM melt_input m WHERE m.metal = 'Al' AND m.occurred_at >= :lo "
-               "AND m.occurred_at < :hi GROUP BY m.org_id, m.origin, m.evidence, m.provenance")
+    sql = text(sql_text)
     if db.is_sqlite:
         # SQLite stores UTC instants as text, the way UtcDateTime writes them.
         params: dict[str, Any] = {k: v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -236,30 +296,49 @@ def capture_runs(kind: str, tmp: Path) -> list[dict[str, Any]]:
         spec = {"writers": writers(base, lots)}
         sampler = RssSampler(proc)
         sampler.start()
-        single = loadgen(base, spec, "single", clients=32, duration=DURATION)
+        single = drive(base, spec, "single", clients=32, duration=DURATION)
         sampler.stopped = True
         sampler.join()
+        ceiling = drive(base, {}, "health", clients=32, duration=min(DURATION, 5))
         with Database(url).engine.connect() as conn:
             before_batch = conn.execute(text("SELECT max(seq) FROM event")).scalar_one()
         batch = loadgen(base, {"writers": spec["writers"][:1]}, "batch", clients=1,
-                        duration=DURATION, batch=1000, warmup=0)
+                        duration=DURATION, batch=1000, warmup=0,
+                        prebuilt=int(DURATION * 15))
+        per_worker = worker_rss_mb(proc)
     bare_db = Database(url)
     with bare_db.engine.begin() as conn:
         conn.execute(text(CREATE_BARE))
     bare_db.dispose()
     with server(url, "benchmarks.bare:app") as (base, _):
-        bare = loadgen(base, spec, "bare", clients=32, duration=DURATION)
-    rows, raw_s = raw_event_insert(url, before_batch)
+        bare = drive(base, spec, "bare", clients=32, duration=DURATION)
+    rows, raw_s = raw_insert(url, before_batch, ("event",))
     raw_rate = round(rows / raw_s, 1)
+    _, all_s = raw_insert(url, before_batch, tuple(WRITTEN))
+    all_rate = round(rows / all_s, 1)
     out.append(entry("capture_single", kind, single["events_per_s"], "events/s",
                      bare["events_per_s"], "higher", p50_ms=single["p50_ms"],
                      p99_ms=single["p99_ms"], clients=32, errors=single["errors"],
                      baseline_p50_ms=bare["p50_ms"], baseline_p99_ms=bare["p99_ms"],
+                     generator=single["generator"],
                      baseline_what="bare FastAPI endpoint: validate the body, insert one row"))
-    out.append(entry("capture_batch", kind, batch["events_per_s"], "events/s", raw_rate,
+    out.append(entry("capture_batch", kind, batch["events_per_s"], "events/s", all_rate,
                      "higher", batch_size=1000, errors=batch["errors"],
                      baseline_what=("executemany" if kind == "sqlite" else "COPY")
-                     + f" of the same {rows} event rows"))
+                     + f" of every row the {rows} events wrote, in every table, same indexes"))
+    out.append(entry("capture_batch_vs_event_table", kind, batch["events_per_s"], "events/s",
+                     raw_rate, "higher", batch_size=1000,
+                     baseline_what=("executemany" if kind == "sqlite" else "COPY")
+                     + f" of the same {rows} event rows only"))
+    out.append(entry("generator_ceiling", kind, ceiling["events_per_s"], "requests/s", None,
+                     "higher", generator=ceiling["generator"], p99_ms=ceiling["p99_ms"],
+                     p50_ms=ceiling["p50_ms"], clients=32,
+                     what="GET /api/v1/health through the same generator: the server answers at "
+                          "least this fast when the generator is not the limit"))
+    out.append(entry("rss_per_worker_mb", kind, per_worker, "MB", 120.0, "lower",
+                     after="capture_single and capture_batch",
+                     workers=1 if kind == "sqlite" else WORKERS,
+                     baseline_what="the goal of issue 7: 120 MB per server process"))
     out.append(entry("rss_peak_mb", kind, round(sampler.peak / 2**20, 1), "MB", None, "lower",
                      during="capture_single", workers=WORKERS))
     return out
@@ -285,6 +364,14 @@ def size_runs(kind: str, tmp: Path, lots: int, name: str, with_lot_read: bool,
                          "lower", lots=stats["lots"], melt_input_rows=stats["melt_input"],
                          errors=report["errors"],
                          baseline_what="bare GROUP BY over melt_input"))
+        path = f"/api/v1/reports/transport?from={start}&to={end}"
+        report = loadgen(base, {"auditor": auditor, "report_path": path}, "report", clients=1,
+                         duration=min(DURATION, 5))
+        baseline = bare_aggregate(url, start, end, settings.tz, sql_text=SHIPPED_SQL)
+        out.append(entry(name.replace("report", "transport"), kind, round(report["median_s"], 5),
+                         "s", round(baseline, 5), "lower", lots=stats["lots"],
+                         errors=report["errors"],
+                         baseline_what="bare GROUP BY of shipped grams over movement"))
         if with_lot_read:
             db = Database(url)
             with db.engine.connect() as conn:
@@ -294,10 +381,11 @@ def size_runs(kind: str, tmp: Path, lots: int, name: str, with_lot_read: bool,
             db.dispose()
             tokens = {u: login(base, u) for u in {r.username for r in sample}}
             spec = {"lots": [[r.code, tokens[r.username]] for r in sample]}
-            read = loadgen(base, spec, "lot", clients=8, duration=DURATION)
+            read = drive(base, spec, "lot", clients=8, duration=DURATION)
             out.append(entry("lot_read", kind, read["p99_ms"], "ms (p99)", None, "lower",
                              p50_ms=read["p50_ms"], p99_ms=read["p99_ms"],
                              reads_per_s=read["events_per_s"], lots=stats["lots"], clients=8,
+                             generator=read["generator"],
                              errors=read["errors"]))
     out.append(entry(f"seed_{name.split('_')[1]}", kind, round(seed_s, 1), "s", None, "lower",
                      lots=stats["lots"], events=stats["events"]))
@@ -309,6 +397,12 @@ def bench(kind: str) -> list[dict[str, Any]]:
         tmp = Path(d)
         console.print(f"[bold]{kind}[/bold]: capture")
         runs = capture_runs(kind, tmp)
+        if ONLY == "capture":
+            return runs
+        console.print(f"[bold]{kind}[/bold]: login flood")
+        from benchmarks.flood import flood_runs
+
+        runs += flood_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: 10^4 lots")
         runs += size_runs(kind, tmp, 10_000, "report_1e4", False)[0]
         console.print(f"[bold]{kind}[/bold]: 10^5 lots")
@@ -342,7 +436,8 @@ def show(result: dict[str, Any]) -> None:
 
 def main() -> None:
     kinds = ["sqlite"] + (["postgresql"] if os.environ.get("SCRAPTRACE_BENCH_PG_URL") else [])
-    result: dict[str, Any] = {"machine": machine(), "runs": []}
+    result: dict[str, Any] = {"machine": machine(), "runs": [],
+                              "generator": "wrk" if wrk.available() else "python"}
     if "postgresql" in kinds:
         db = Database(os.environ["SCRAPTRACE_BENCH_PG_URL"])
         with db.engine.connect() as conn:

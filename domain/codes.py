@@ -1,10 +1,11 @@
-"""Identifier checks of DOMAIN §3: lot codes, USCC, GS1 keys, regions and customs numbers."""
+"""Identifier checks (docs/domain.md, Identifiers): lot codes, USCC, GS1 keys, regions, customs."""
 
 from __future__ import annotations
 
 import random
 import secrets
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Final
 
 from domain.errors import InvalidInput, InvalidLotCode, InvalidUscc
@@ -60,12 +61,17 @@ def lot_check_symbol(data: str) -> str:
 def new_lot_code(rng: random.Random | None = None) -> str:
     """Return a new canonical 9-symbol lot code (cryptographic randomness unless `rng` is given)."""
     if rng is None:
-        data = "".join(secrets.choice(LOT_ALPHABET) for _ in range(LOT_DATA_LENGTH))
+        # 8 symbols of 5 bits each: one draw of 40 random bits, cut into 5-bit groups.
+        bits = int.from_bytes(secrets.token_bytes(LOT_DATA_LENGTH * 5 // 8))
+        indices = [(bits >> (5 * i)) & 31 for i in range(LOT_DATA_LENGTH)]
+        return ("".join([LOT_ALPHABET[i] for i in indices])
+                + LOT_ALPHABET[_gf32_double(_lot_fold(indices))])
     else:
         data = "".join(rng.choice(LOT_ALPHABET) for _ in range(LOT_DATA_LENGTH))
     return data + lot_check_symbol(data)
 
 
+@lru_cache(maxsize=1 << 16)  # a batch names each lot several times; refusals are not cached
 def normalize_lot_code(text: str) -> str:
     """Return the canonical form of a typed or scanned lot code, or raise `InvalidLotCode`.
 

@@ -73,6 +73,35 @@ class Declare(Collect):
     reason: Literal["opening_stock", "off_platform_purchase", "paper_record"]
 
 
+class Inspection(_Strict):
+    """The inspection on import: sensory, laboratory and radiation (DOMAIN §5, imports)."""
+
+    method: Annotated[str, Field(max_length=64)] | None = None
+    passed: bool
+    metal_pct: Pct | None = None
+    inclusions_pct: Annotated[Decimal, Field(ge=0, le=100, decimal_places=4,
+                                             allow_inf_nan=False), AsNumber] | None = None
+    radiation_ok: bool
+
+
+class Import(_Event):
+    """Recycled raw material cleared through customs: a new lot of provenance `imported`."""
+
+    type: Literal["import"]
+    lot: LotRef | None = Field(None, description="A pre-printed code; omitted: one is assigned.")
+    metal: Metal
+    grade: Code
+    origin: Literal["post_consumer", "pre_consumer"]
+    mass_kg: Kg
+    country: Annotated[str, Field(min_length=2, max_length=2, examples=["JP"],
+                                  description="Country of origin, ISO 3166-1 alpha-2.")]
+    declaration: Annotated[str, Field(min_length=1, max_length=32, examples=[
+        "531620241000012345"], description="Customs declaration number (18 digits, the 9th 1).")]
+    commodity_code: Annotated[str, Field(min_length=1, max_length=16, examples=["7602000020"])]
+    standard: Annotated[str, Field(min_length=1, max_length=32, examples=["GB/T 38472-2023"])]
+    inspection: Inspection
+
+
 class TransformInput(_Strict):
     lot: LotRef
     mass_kg: Kg | None = Field(None, description="Omitted: all of the lot.")
@@ -117,6 +146,8 @@ class Ship(_Event):
 class ReceivedLot(_Strict):
     lot: LotRef
     mass_kg: Kg = Field(description="As weighed on arrival.")
+    reason: Text | None = Field(None, description="Why the lot weighs more than it was shipped "
+                                "at; required above the configured bound (default +5 %).")
 
 
 class Receive(_Event):
@@ -167,5 +198,5 @@ class Void(_Event):
     reason: Annotated[str, Field(min_length=1, max_length=500)]
 
 
-Command = Collect | Declare | Transform | Ship | Receive | Assay | Melt | Void
+Command = Collect | Declare | Import | Transform | Ship | Receive | Assay | Melt | Void
 EventCommand = Annotated[Command, Field(discriminator="type")]

@@ -6,9 +6,24 @@ from collections.abc import Iterable, Mapping, Sequence
 
 ORIGINS = ("post_consumer", "pre_consumer", "home_scrap", "primary")
 PROVENANCES = ("in_province", "out_of_province", "imported")
+# An imported cell's provenance names its country of origin: "imported:JP".
+IMPORTED = "imported"
+
+
+def imported_from(country: str) -> str:
+    return f"{IMPORTED}:{country}"
+
+
+def provenance_parts(provenance: str) -> tuple[str, str | None]:
+    """("imported", "JP") for "imported:JP"; (provenance, None) for the others."""
+    kind, _, country = provenance.partition(":")
+    return kind, country or None
 EVIDENCES = ("traced", "declared")
 
-CellKey = tuple[str, str, str]  # (origin, provenance, evidence)
+# (origin, provenance, evidence, melted_by): melted_by is the code of the organisation whose melt
+# made this metal ("" for scrap no melt has made); charged again by that organisation, it is
+# internal rework.
+CellKey = tuple[str, str, str, str]
 Cells = dict[CellKey, int]  # grams per cell; never negative, zero cells are dropped
 
 
@@ -62,20 +77,77 @@ def combine(many: Iterable[Mapping[CellKey, int]]) -> Cells:
     return {k: g for k, g in out.items() if g}
 
 
-def distribute(cells: Mapping[CellKey, int], outputs: Sequence[int]) -> tuple[list[Cells], Cells]:
-    """Give each output its share of the combined cells; what is left over is the loss.
+def allocate(cells: Mapping[CellKey, int], outputs: Sequence[int]) -> tuple[list[Cells], Cells]:
+    """Give every output its share of the pooled cells in one pass; what is left is the loss.
 
-    Outputs are served one after the other, each in proportion to what still remains, so every
-    output's cells add up to its mass and every cell is spent exactly (outputs + loss).
+    The exact table (cells × outputs and loss) is rounded as a whole: each entry is the floor or
+    the ceiling of its exact share, every output's cells add up to its mass, and every cell is
+    spent exactly. The grams left after the floors go to the largest remainders first (ties to
+    the earlier cell and output); where that greedy choice leaves a row or column short, an
+    augmenting path moves a gram along entries that were rounded up, so the margins always
+    close (a rounding of a matrix with integer margins always exists).
     """
-    if sum(outputs) > total(cells):
+    whole = total(cells)
+    if any(g < 0 for g in outputs) or sum(outputs) > whole:
         raise ValueError("outputs exceed inputs")
-    remaining = dict(cells)
-    result = []
-    for grams in outputs:
-        taken, remaining = take(remaining, grams)
-        result.append(taken)
-    return result, remaining
+    keys = _keys(cells)
+    cols = [*outputs, whole - sum(outputs)]  # the last column is the loss
+    if whole == 0:
+        return [{} for _ in outputs], {}
+    exact = [[cells[k] * c for c in cols] for k in keys]
+    table = [[q // whole for q in row] for row in exact]
+    row_left = [cells[k] - sum(row) for k, row in zip(keys, table, strict=True)]
+    col_left = [c - sum(table[i][j] for i in range(len(keys))) for j, c in enumerate(cols)]
+    order = sorted((-(exact[i][j] % whole), i, j) for i in range(len(keys))
+                    for j in range(len(cols)) if exact[i][j] % whole)
+    up = [[False] * len(cols) for _ in keys]
+    for _, i, j in order:
+        if row_left[i] and col_left[j]:
+            up[i][j] = True
+            row_left[i] -= 1
+            col_left[j] -= 1
+    while any(row_left):
+        _augment(exact, whole, up, row_left, col_left)
+    for i, row in enumerate(up):
+        for j, is_up in enumerate(row):
+            table[i][j] += is_up
+    shares = [{k: table[i][j] for i, k in enumerate(keys) if table[i][j]}
+              for j in range(len(cols))]
+    return shares[:-1], shares[-1]
+
+
+def _augment(exact: list[list[int]], whole: int, up: list[list[bool]], row_left: list[int],
+             col_left: list[int]) -> None:
+    """One more gram placed: a path from a short row to a short column that alternates entries
+    not yet rounded up (row → column) and entries rounded up (column → row), then flipped."""
+    start = next(i for i, left in enumerate(row_left) if left)
+    came_from: dict[tuple[str, int], tuple[str, int] | None] = {("r", start): None}
+    queue = [("r", start)]
+    for node in queue:
+        side, n = node
+        if side == "r":
+            steps = [("c", j) for j in range(len(col_left))
+                     if exact[n][j] % whole and not up[n][j]]
+        else:
+            steps = [("r", i) for i in range(len(row_left)) if up[i][n]]
+        for nxt in steps:
+            if nxt in came_from:
+                continue
+            came_from[nxt] = node
+            if nxt[0] == "c" and col_left[nxt[1]]:
+                path_end: tuple[str, int] | None = nxt
+                while path_end is not None and came_from[path_end] is not None:
+                    prev = came_from[path_end]
+                    assert prev is not None
+                    (a, x), (_, y) = prev, path_end
+                    i, j = (x, y) if a == "r" else (y, x)
+                    up[i][j] = not up[i][j]
+                    path_end = prev
+                row_left[start] -= 1
+                col_left[nxt[1]] -= 1
+                return
+            queue.append(nxt)
+    raise AssertionError("no rounding keeps both margins")  # impossible: the exact table is one
 
 
 def scale(cells: Mapping[CellKey, int], new_total: int) -> Cells:
@@ -93,8 +165,11 @@ def by_weight(weights: Mapping[CellKey, int], grams: int) -> Cells:
 
 
 def to_json(cells: Mapping[CellKey, int]) -> list[list[str | int]]:
-    return [[o, p, e, cells[(o, p, e)]] for (o, p, e) in _keys(cells) if cells[(o, p, e)]]
+    """Stored as [origin, provenance, evidence, grams] (and melted_by when there is one)."""
+    return [[o, p, e, g, m] if m else [o, p, e, g]
+            for (o, p, e, m), g in sorted(cells.items()) if g]
 
 
 def from_json(rows: Iterable[Sequence[str | int]]) -> Cells:
-    return {(str(r[0]), str(r[1]), str(r[2])): int(r[3]) for r in rows}
+    return {(str(r[0]), str(r[1]), str(r[2]), str(r[4]) if len(r) > 4 else ""): int(r[3])
+            for r in rows}

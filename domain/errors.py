@@ -65,7 +65,7 @@ class Conflict(DomainError):
 
 
 class RuleViolation(DomainError):
-    """A custody or accounting rule of DOMAIN.md §5 forbids this."""
+    """A custody or accounting rule of docs/domain.md (Rules) forbids this."""
 
     code = "rule-violation"
     title = "Rule violation"
@@ -81,3 +81,10 @@ class MalformedBody(InvalidInput):
 class TooLarge(InvalidInput):
     code = "too-large"
     title = "Request too large"
+
+
+class TooManyRequests(DomainError):
+    """Too many attempts in a short time; `retry_after` (seconds) says when to try again."""
+
+    code = "too-many-attempts"
+    title = "Too many attempts"

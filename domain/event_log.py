@@ -1,19 +1,19 @@
-"""Reading the event log, with object-level authorisation."""
+"""Reading the event log, with object-level and field-level authorisation (domain/visibility)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Select, exists, label, or_, select
+from sqlalchemy import Select, exists, label, select
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
-from domain import codes
 from domain.auth import Actor
 from domain.errors import NotFound
 from domain.events.capture import Recorded, local_time
-from domain.models import Event, EventLot, EventVoid, Lot, LotAccess, Org, Site
+from domain.models import Event, EventLot, EventVoid, Org, Site
+from domain.visibility import EventRead, event_reads, event_seen_clause, visible_lot_id
 
 
 def _select() -> Select:  # type: ignore[type-arg]
@@ -26,13 +26,8 @@ def _select() -> Select:  # type: ignore[type-arg]
 
 
 def _visible(stmt: Select, actor: Actor) -> Select:  # type: ignore[type-arg]
-    """Own events, and every event on a lot the organisation holds, held or was sent."""
-    if actor.sees_everything:
-        return stmt
-    touches_visible_lot = exists().where(
-        col(EventLot.event_seq) == Event.seq, col(LotAccess.lot_id) == EventLot.lot_id,
-        col(LotAccess.org_id) == actor.org_id)
-    return stmt.where(or_(col(Event.org_id) == actor.org_id, touches_visible_lot))
+    clause = event_seen_clause(actor)
+    return stmt if clause is None else stmt.where(clause)
 
 
 def _recorded(row: object) -> tuple[Recorded, str | None]:
@@ -46,24 +41,24 @@ def _recorded(row: object) -> tuple[Recorded, str | None]:
     return rec, row.voided_by  # type: ignore[attr-defined]
 
 
-def get_event(session: Session, *, actor: Actor, event_id: UUID) -> tuple[Recorded, str | None]:
+def get_event(session: Session, *, actor: Actor, event_id: UUID) -> EventRead:
+    """One event as the caller may see it (another organisation's: redacted)."""
     row = session.execute(_visible(_select().where(col(Event.id) == str(event_id)), actor)) \
         .one_or_none()
     if row is None:
         raise NotFound(f"no event {event_id}", code="event-not-found")
-    return _recorded(row)
+    return event_reads(session, actor=actor, rows=[_recorded(row)])[0]
 
 
 def list_events(session: Session, *, actor: Actor, lot: str | None = None,
                 type: str | None = None, site: str | None = None,
                 since: datetime | None = None, after_seq: int = 0, limit: int = 100,
-                ) -> list[tuple[Recorded, str | None]]:
+                ) -> list[EventRead]:
+    """A page of the events the caller may see, in log order; a `lot` it may not see answers
+    `lot-not-found` exactly as one that does not exist."""
     stmt = _visible(_select(), actor).where(col(Event.seq) > after_seq)
     if lot is not None:
-        code = codes.normalize_lot_code(lot)
-        lot_id = session.execute(select(col(Lot.id)).where(col(Lot.code) == code)).scalar()
-        if lot_id is None:
-            raise NotFound(f"no lot {codes.format_lot_code(code)}", code="lot-not-found")
+        lot_id = visible_lot_id(session, actor=actor, code=lot)
         stmt = stmt.where(exists().where(col(EventLot.event_seq) == Event.seq,
                                          col(EventLot.lot_id) == lot_id))
     if type is not None:
@@ -72,4 +67,5 @@ def list_events(session: Session, *, actor: Actor, lot: str | None = None,
         stmt = stmt.where(col(Site.code) == site)
     if since is not None:
         stmt = stmt.where(col(Event.recorded_at) >= since)
-    return [_recorded(r) for r in session.execute(stmt.order_by(col(Event.seq)).limit(limit))]
+    rows = session.execute(stmt.order_by(col(Event.seq)).limit(limit))
+    return event_reads(session, actor=actor, rows=[_recorded(r) for r in rows])

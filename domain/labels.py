@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from domain import codes
 from domain.auth import Actor
 from domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
-from domain.models import LabelBatch, LabelCode, Lot, Site
+from domain.models import LabelBatch, LabelCode, Lot, Org, Site
 
 LAYOUTS = ("a4", "roll")
 MAX_LABELS = 1000
@@ -44,9 +44,22 @@ def _free(session: Session, candidates: set[str]) -> set[str]:
     return candidates - used
 
 
+def unused_labels(session: Session, org_id: int) -> int:
+    """Codes pre-allocated to an organisation's sites that name no lot yet."""
+    return int(session.execute(
+        select(func.count()).select_from(LabelCode)
+        .join(LabelBatch, col(LabelBatch.id) == LabelCode.batch_id)
+        .outerjoin(Lot, col(Lot.code) == LabelCode.code)
+        .where(col(LabelBatch.org_id) == org_id, col(Lot.id).is_(None))).scalar_one())
+
+
 def allocate_labels(session: Session, *, actor: Actor, site_code: str, count: int,
-                    layout: str) -> BatchView:
-    """Reserve `count` fresh codes for one of the caller's sites, in printing order."""
+                    layout: str, quota: int | None = None) -> BatchView:
+    """Reserve `count` fresh codes for one of the caller's sites, in printing order.
+
+    An organisation holds at most `quota` unused codes (`label-quota-exceeded`): codes are
+    cheap to ask for and every one is a row and a reserved name until a lot takes it.
+    """
     actor.require("operator", "manager")
     if not 1 <= count <= MAX_LABELS:
         raise InvalidInput(f"count must be 1 to {MAX_LABELS}", code="invalid-count",
@@ -60,6 +73,15 @@ def allocate_labels(session: Session, *, actor: Actor, site_code: str, count: in
     if site.org_id != actor.org_id:
         raise Forbidden(f"site '{site_code}' belongs to another organisation",
                         code="not-your-site", pointer="/site")
+    if quota is not None:
+        # The organisation's row lock serialises its allocations (PostgreSQL; SQLite has one
+        # writer), so that two requests cannot both pass the count.
+        session.execute(select(col(Org.id)).where(col(Org.id) == site.org_id).with_for_update())
+        unused = unused_labels(session, site.org_id)
+        if unused + count > quota:
+            raise RuleViolation(f"the organisation holds {unused} unused label codes; at most "
+                                f"{quota} may be unused at once", code="label-quota-exceeded",
+                                pointer="/count", unused=unused, quota=quota)
     chosen: list[str] = []
     while len(chosen) < count:
         wanted = count - len(chosen)
@@ -89,21 +111,21 @@ def get_batch(session: Session, *, actor: Actor, batch_id: str) -> BatchView:
     return BatchView(id=batch.id, site_code=row[1], layout=batch.layout, codes=list(found))
 
 
-def check_label_use(session: Session, code: str, site_id: int | None, pointer: str) -> None:
+def check_label_use(reserved_site: int | None, code: str, site_id: int | None,
+                    pointer: str) -> None:
     """A pre-allocated code may name only a lot collected or declared at its own site.
 
-    `site_id` is the site of a collect or declare; None for any other event that creates a lot
+    `reserved_site` is the site the code was allocated to (None: not a label code); `site_id`
+    is the site of a collect or declare, None for any other event that creates a lot
     (transform outputs, melt batches, imports), which may not take a reserved code at all.
     """
-    reserved = session.execute(select(col(LabelCode.site_id))
-                               .where(col(LabelCode.code) == code)).scalar_one_or_none()
-    if reserved is None:
+    if reserved_site is None:
         return
     label = codes.format_lot_code(code)
     if site_id is None:
         raise RuleViolation(f"{label} is a pre-printed label: only a collect or declare at its "
                             "site may use it", code="label-code-reserved", pointer=pointer)
-    if reserved != site_id:
+    if reserved_site != site_id:
         raise RuleViolation(f"{label} is a pre-printed label of another site",
                             code="label-code-other-site", pointer=pointer)
 

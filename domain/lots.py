@@ -4,37 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import RowMapping, Select, Table, bindparam, exists, select
+from sqlalchemy import RowMapping, Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from domain import codes
-from domain import composition as comp
 from domain.auth import Actor
 from domain.errors import InvalidInput, NotFound
-from domain.models import Lot, LotAccess, Org, Site
+from domain.lot_record import LotRecord, from_row
+from domain.models import Lot, Org, Site
+from domain.visibility import lot_seen_by
 
 LOT_STATUSES = ("active", "in_transit", "consumed", "void")
 
 
 @dataclass(frozen=True)
 class LotView:
-    id: int
-    code: str
-    metal: str
-    grade: str
-    status: str
-    mass_g: int
-    metal_ppm: int
-    assayed: bool
+    """A lot as a reader sees it: its record, and the codes of its holder and destination."""
+
+    lot: LotRecord
     org_code: str
     site_code: str | None
     dest_site_code: str | None
-    cells: comp.Cells
 
 
 _lot: Table = Lot.__table__  # type: ignore[attr-defined]
-_access: Table = LotAccess.__table__  # type: ignore[attr-defined]
 _org: Table = Org.__table__  # type: ignore[attr-defined]
 _site = Site.__table__.alias("site")  # type: ignore[attr-defined]
 _dest = Site.__table__.alias("dest")  # type: ignore[attr-defined]
@@ -45,8 +39,7 @@ _BASE = (select(_lot, _org.c.code.label("org_code"), _site.c.code.label("site_co
          .select_from(_lot.join(_org, _org.c.id == _lot.c.org_id)
                       .outerjoin(_site, _site.c.id == _lot.c.site_id)
                       .outerjoin(_dest, _dest.c.id == _lot.c.dest_site_id)))
-_SEEN_BY_ORG = exists().where(_access.c.lot_id == _lot.c.id,
-                              _access.c.org_id == bindparam("org_id"))
+_SEEN_BY_ORG = lot_seen_by(_lot.c.id, bindparam("org_id"))
 _BY_CODE = _BASE.where(_lot.c.code == bindparam("code"))
 _BY_CODE_FOR_ORG = _BY_CODE.where(_SEEN_BY_ORG)
 
@@ -56,13 +49,8 @@ def _visible(stmt: Select, actor: Actor) -> Select:  # type: ignore[type-arg]
 
 
 def _view(row: RowMapping) -> LotView:
-    assay = row["assay_ppm"]
-    return LotView(
-        id=row["id"], code=row["code"], metal=row["metal"], grade=row["grade"],
-        status=row["status"], mass_g=row["mass_g"],
-        metal_ppm=assay if assay is not None else row["default_ppm"],
-        assayed=assay is not None, org_code=row["org_code"], site_code=row["site_code"],
-        dest_site_code=row["dest_code"], cells=comp.from_json(row["cells"]))
+    return LotView(lot=from_row(row), org_code=row["org_code"], site_code=row["site_code"],
+                   dest_site_code=row["dest_code"])
 
 
 def get_lot(session: Session, *, actor: Actor, code: str) -> LotView:
@@ -80,7 +68,11 @@ def list_lots(session: Session, *, actor: Actor, site: str | None = None,
               limit: int = 100) -> list[LotView]:
     stmt = _visible(_BASE, actor).where(_lot.c.id > after_id)
     if site is not None:
-        site_id = session.execute(select(col(Site.id)).where(col(Site.code) == site)).scalar()
+        # Another organisation's site is answered as one that does not exist (DESIGN.md §4).
+        stmt_site = select(col(Site.id)).where(col(Site.code) == site)
+        if not actor.sees_everything:
+            stmt_site = stmt_site.where(col(Site.org_id) == actor.org_id)
+        site_id = session.execute(stmt_site).scalar()
         if site_id is None:
             raise NotFound(f"no site '{site}'", code="site-not-found")
         stmt = stmt.where(_lot.c.site_id == site_id)

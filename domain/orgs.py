@@ -11,7 +11,9 @@ from sqlmodel import col
 from domain import codes
 from domain.auth import ROLES, Actor, hash_password
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.licences import check_new as check_licence
 from domain.models import Org, Site, User
+from domain.passwords import check_password
 
 ORG_KINDS = ("collector", "sorter", "importer", "transporter", "smelter", "agency")
 
@@ -35,6 +37,8 @@ def create_org(session: Session, *, actor: Actor, code: str, name: str, kind: st
     if session.execute(select(col(Org.id)).where(col(Org.uscc) == uscc)).first():
         raise Conflict(f"an organisation with credit code {uscc} exists", code="org-exists",
                        pointer="/uscc")
+    for i, item in enumerate(licences or []):
+        check_licence(item, (licences or [])[:i])
     org = Org(code=code, name=name, kind=kind, uscc=uscc, region=region, licences=licences or [])
     session.add(org)
     session.flush()
@@ -82,10 +86,12 @@ def list_sites(session: Session, *, org_code: str) -> list[Site]:
 
 
 def create_user(session: Session, *, actor: Actor | None, org_code: str | None, username: str,
-                password: str, role: str) -> User:
+                password: str, role: str, check_policy: bool = True) -> User:
     """A user of an organisation (manager, operator, auditor) or a platform admin (no org).
 
-    `actor=None` is the command line creating an administrator on the server itself.
+    `actor=None` is the command line creating an administrator on the server itself. The
+    password policy (domain/passwords.py) applies to every caller but the demo seed, whose
+    published password `demo-pass` exists to be typed at a demo (`check_policy=False`).
     """
     if role not in ROLES:
         raise InvalidInput(f"unknown role '{role}'", code="invalid-role", pointer="/role")
@@ -104,6 +110,8 @@ def create_user(session: Session, *, actor: Actor | None, org_code: str | None, 
     elif role != "admin" or (actor is not None and actor.role != "admin"):
         raise InvalidInput("users other than administrators need an organisation",
                            code="invalid-role", pointer="/role")
+    if check_policy:
+        check_password(password, username=username)
     if session.execute(select(func.count()).select_from(User)
                        .where(col(User.username) == username)).scalar_one():
         raise Conflict(f"the username '{username}' is taken", code="user-exists",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from domain.accounting import ShareInputs
 from domain.auth import Actor
+from domain.composition import IMPORTED, provenance_parts
 from domain.errors import InvalidInput
-from domain.models import MeltInput, Org
+from domain.models import Event, MeltInput, Org
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,9 @@ class ProducerShare:
     in_province_g: int
     out_of_province_g: int
     imported_g: int
+    late_recycled_g: int = 0  # of the recycled metal, from melts recorded after the period
+    late_denominator_g: int = 0  # of the denominator, from melts recorded after the period
+    imported_by_country_g: dict[str, int] = field(default_factory=dict)  # of imported_g
 
 
 def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -40,16 +45,20 @@ def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datet
 
 def recycled_share(session: Session, *, actor: Actor, metal: str, start: date, end: date,
                    tz: ZoneInfo, producer: str | None = None) -> list[ProducerShare]:
-    """Each producer's metal by class over its melts of `metal` in [start, end) (DOMAIN.md §6).
+    """Each producer's metal by class over its melts of `metal` in [start, end) (docs/domain.md).
 
     Producers see their own figures; auditors and administrators see every producer.
     """
     lo, hi = period_bounds(start, end, tz)
     m = MeltInput
     eligible = and_(col(m.origin).in_(("post_consumer", "pre_consumer")), col(m.evidence) == "traced")
+    own = col(m.rework)
+    late = col(Event.recorded_at) >= hi
+    imported = col(m.provenance).like(IMPORTED + "%")
 
     def total(cond: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((cond, col(m.metal_g)), else_=0)), 0)
+        # The producer's own rework counts in no term but its own.
+        return func.coalesce(func.sum(case((and_(~own, cond), col(m.metal_g)), else_=0)), 0)
 
     stmt = (select(
         col(Org.code), col(Org.name),
@@ -59,20 +68,50 @@ def recycled_share(session: Session, *, actor: Actor, metal: str, start: date, e
                    col(m.evidence) == "declared")).label("declared"),
         total(col(m.origin) == "primary").label("primary"),
         total(col(m.origin) == "home_scrap").label("home"),
+        func.coalesce(func.sum(case((own, col(m.metal_g)), else_=0)), 0).label("rework"),
         total(and_(eligible, col(m.provenance) == "in_province")).label("in_province"),
         total(and_(eligible, col(m.provenance) == "out_of_province")).label("out_of_province"),
-        total(and_(eligible, col(m.provenance) == "imported")).label("imported"),
-    ).join(Org, col(Org.id) == m.org_id)
+        total(and_(eligible, imported)).label("imported"),
+        # What melts recorded after the period ended added: an agency sees late changes.
+        total(and_(late, eligible)).label("late_recycled"),
+        total(and_(late, col(m.origin) != "home_scrap")).label("late_denominator"),
+    ).join(Org, col(Org.id) == m.org_id).join(Event, col(Event.seq) == m.event_seq)
         .where(col(m.metal) == metal, col(m.occurred_at) >= lo, col(m.occurred_at) < hi)
         .group_by(col(Org.code), col(Org.name)).order_by(col(Org.code)))
     if producer is not None:
         stmt = stmt.where(col(Org.code) == producer)
     if not actor.sees_everything:
         stmt = stmt.where(col(m.org_id) == actor.org_id)
+    countries = _imported_by_country(session, stmt, imported)
     return [ProducerShare(
         org_code=r.code, name=r.name,
         inputs=ShareInputs(post_consumer=int(r.post), pre_consumer=int(r.pre),
                            declared=int(r.declared), primary=int(r.primary),
-                           home_scrap=int(r.home)),
+                           home_scrap=int(r.home), rework=int(r.rework)),
         in_province_g=int(r.in_province), out_of_province_g=int(r.out_of_province),
-        imported_g=int(r.imported)) for r in session.execute(stmt)]
+        imported_g=int(r.imported), late_recycled_g=int(r.late_recycled),
+        late_denominator_g=int(r.late_denominator),
+        imported_by_country_g=countries.get(r.code, {})) for r in session.execute(stmt)]
+
+
+def _imported_by_country(session: Session, share: Select[Any], imported: ColumnElement[bool],
+                         ) -> dict[str, dict[str, int]]:
+    """Eligible imported metal per producer and country of origin, over the same melts."""
+    m = MeltInput
+    stmt = (share.with_only_columns(col(Org.code), col(m.provenance),
+                                    func.sum(col(m.metal_g)).label("g"))
+            .where(imported, ~col(m.rework),
+                   col(m.origin).in_(("post_consumer", "pre_consumer")),
+                   col(m.evidence) == "traced")
+            .group_by(None).group_by(col(Org.code), col(m.provenance)).order_by(None))
+    out: dict[str, dict[str, int]] = {}
+    for code, provenance, g in session.execute(stmt):
+        country = provenance_parts(provenance)[1] or "unknown"
+        out.setdefault(code, {})[country] = out.get(code, {}).get(country, 0) + int(g)
+    return out
+
+
+def log_position(session: Session) -> int:
+    """The highest sequence number recorded: a report read now includes every event up to it."""
+    top = session.execute(select(func.max(col(Event.seq)))).scalar_one()
+    return int(top or 0)

@@ -21,6 +21,20 @@ class Settings(BaseSettings):
     # Events may be stamped a little ahead of the server clock (phone clocks drift); beyond this
     # skew an `occurred_at` in the future is refused.
     clock_skew_minutes: int = 10
+    # A receipt heavier than the shipped mass by more than this percentage needs a reason.
+    receive_gain_limit_pct: int = 5
+    # How long after it occurred an event may still be recorded (a phone offline for weeks,
+    # paper records entered late); older events answer `occurred-too-early`.
+    backdate_days: int = 90
+    # Failed logins allowed per minute for one username from one address, and from one address
+    # for any usernames, before `429 too-many-attempts` (0: no limit). See docs/api.md.
+    login_failures_per_user_address: int = 10
+    login_failures_per_address: int = 50
+    login_failure_window_s: float = 60.0
+    # Lots one POST /events may create (collects, declares, transform outputs, melts).
+    max_lots_per_request: int = 1000
+    # Pre-allocated label codes an organisation may hold unused at once.
+    label_quota_unused: int = 20_000
 
     @property
     def tz(self) -> ZoneInfo:

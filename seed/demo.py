@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -14,16 +15,24 @@ from sqlalchemy import func, select
 
 from domain import codes, orgs
 from domain.auth import Actor
-from domain.commands import EventCommand
+from domain.commands import Command, EventCommand
 from domain.db import Database
 from domain.events.capture import record_events
 from domain.lots import list_lots
 from domain.models import Org, User
+from domain.models.types import utcnow
 from domain.settings import Settings
+from seed import demo_compliance as compliance
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_USERS = ("demo-admin", "demo-collector", "demo-sorter", "demo-smelter", "demo-auditor")
 _commands = TypeAdapter(list[EventCommand])
+
+
+def recorded_at(commands: Sequence[Command]) -> datetime:
+    """When a loaded history's batch was recorded: ten minutes after its last event (never
+    later than now), as the operators would have sent it."""
+    return min(utcnow(), max(c.occurred_at for c in commands) + timedelta(minutes=10))
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ NETWORK = (
             "as-op"),
     OrgSpec("LPS-QY", "六盘水再生铅业有限公司", "smelter", "520200", "LPS-QY-1", "六盘水铅厂",
             "lps-op"),
+    OrgSpec("GY-JK", "贵州黔通再生资源进出口有限公司", "importer", "520100", "GY-JK-1",
+            "贵阳综合保税区仓库", "jk-op"),
 )
 SORTER_OF = {"GY-HS": "GY-FJ-1", "BJ-HS": "GY-FJ-1", "ZY-HS": "ZY-FJ-1", "TR-HS": "ZY-FJ-1",
              "CQ-HS": "QN-LY-1"}
@@ -85,28 +96,38 @@ class Demo:
         self.db, self.settings, self.rng = db, settings, random.Random(seed)
         self.actors: dict[str, Actor] = {}
         self.events = 0
+        self.manifests = 0  # every trip of hazardous waste has its own manifest number
+        self.declarations = 0
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
-    def build_network(self) -> None:
+    def manifest(self, when: datetime) -> str:
+        self.manifests += 1
+        return f"5201{when:%Y%m%d}{self.manifests:05d}"
+
+    def build_network(self, start: date) -> None:
         with self.db.write() as s:
+            # The demo's published password is shorter than the policy's minimum: it exists to be
+            # typed at a demonstration, never on a real platform (check_policy=False).
             admin = orgs.create_user(s, actor=None, org_code=None, username="demo-admin",
-                                     password=DEMO_PASSWORD, role="admin")
+                                     password=DEMO_PASSWORD, role="admin", check_policy=False)
             root = Actor(admin.id or 0, admin.username, "admin", None, None)
             for n, spec in enumerate(NETWORK, start=1):
                 org = orgs.create_org(s, actor=root, code=spec.code, name=spec.name,
-                                      kind=spec.kind, uscc=uscc_for(n), region=spec.region)
+                                      kind=spec.kind, uscc=uscc_for(n), region=spec.region,
+                                      licences=compliance.licences(spec.code, start, n))
                 orgs.create_site(s, actor=root, org_code=spec.code, code=spec.site,
                                  name=spec.site_name, region=spec.region)
                 role = "auditor" if spec.kind == "agency" else "operator"
                 user: User = orgs.create_user(s, actor=root, org_code=spec.code,
                                               username=spec.user, password=DEMO_PASSWORD,
-                                              role=role)
+                                              role=role, check_policy=False)
                 self.actors[spec.site] = Actor(user.id or 0, user.username, role, org.id,
                                                spec.code)
 
     def record(self, site: str, when: datetime, bodies: list[dict[str, Any]]) -> list[Any]:
+        """Record `bodies` as the site's operator did at the time (a history is loaded)."""
         if not bodies:
             return []
         stamp = when.isoformat()
@@ -114,9 +135,10 @@ class Demo:
             b.setdefault("id", self.uid())
             b.setdefault("occurred_at", stamp)
             b.setdefault("site", site)
+        commands = _commands.validate_python(bodies)
         with self.db.write() as s:
             out = record_events(s, actor=self.actors[site], settings=self.settings,
-                                events=_commands.validate_python(bodies))
+                                events=commands, now=recorded_at(commands))
         self.events += len(out)
         return out
 
@@ -125,7 +147,8 @@ class Demo:
         with self.db.read() as s:
             lots = list_lots(s, actor=self.actors[site], site=site, status="active",
                              metal=metal, limit=1000)
-        return [(v.code, v.mass_g, v.metal) for v in lots if v.grade not in PRODUCT.values()]
+        return [(v.lot.code, v.lot.mass_g, v.lot.metal) for v in lots
+                if v.lot.grade not in PRODUCT.values()]
 
     def kg(self, low: float, high: float) -> float:
         return round(self.rng.uniform(low, high), 1)
@@ -155,8 +178,7 @@ class Demo:
                     "transport": {"mode": rng.choice(("road_diesel", "road_diesel",
                                                       "road_electric", "rail")),
                                   "distance_km": rng.randint(40, 320), "vehicle": "贵A·D1234"},
-                    **({"manifest": f"5201{monday:%Y%m%d}{rng.randint(100, 999)}"}
-                       if hazardous else {})}])
+                    **({"manifest": self.manifest(monday)} if hazardous else {})}])
         self.receive_all(monday + timedelta(days=5, hours=2))
         for sorter in ("GY-FJ-1", "ZY-FJ-1"):
             self.sort_and_ship(sorter, monday + timedelta(days=5, hours=6))
@@ -169,7 +191,7 @@ class Demo:
             with self.db.read() as s:
                 incoming = [v for v in list_lots(s, actor=self.actors[site], status="in_transit",
                                                  limit=1000) if v.dest_site_code == site]
-            lots = [{"lot": v.code, "mass_kg": round(v.mass_g / 1000 *
+            lots = [{"lot": v.lot.code, "mass_kg": round(v.lot.mass_g / 1000 *
                                                      self.rng.gauss(1.0, 0.002), 1)}
                     for v in incoming]
             self.record(site, when, [{"type": "receive", "lots": lots}] if lots else [])
@@ -201,8 +223,7 @@ class Demo:
                 "type": "ship", "lots": codes_out, "to_site": SMELTER_OF[metal],
                 "transport": {"mode": self.rng.choice(("rail", "road_diesel", "road_electric")),
                               "distance_km": self.rng.randint(60, 260)},
-                **({"manifest": f"5201{when:%Y%m%d}{self.rng.randint(100, 999)}"}
-                   if metal == "Pb" else {})}])
+                **({"manifest": self.manifest(when)} if metal == "Pb" else {})}])
 
     def melt(self, site: str, metal: str, when: datetime) -> None:
         lots = self.stock(site, metal)
@@ -242,14 +263,17 @@ def seed_demo(db: Database, settings: Settings, *, weeks: int = 50,
               progress: bool = False) -> dict[str, int]:
     """Build the demo network and `weeks` weeks of events ending about a week ago."""
     demo = Demo(db, settings)
-    demo.build_network()
     today = datetime.now(settings.tz).date()
     first = today - timedelta(days=7 * (weeks + 1) + today.weekday())
     start = datetime.combine(first, time(8), settings.tz)
+    demo.build_network(first)
     demo.opening_stock(start - timedelta(days=1))
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("demo weeks", total=weeks)
         for w in range(weeks):
+            compliance.import_week(demo, start + timedelta(weeks=w), w)
             demo.week(start + timedelta(weeks=w))
             bar.advance(task)
+    if weeks:
+        compliance.indicator_months(demo, first, first + timedelta(weeks=weeks - 1))
     return {"organisations": len(NETWORK), "events": demo.events}

@@ -1,17 +1,13 @@
-"""Benchmark-scale data: a network and N lots of full history, written in bulk as the API would.
+"""Benchmark-scale data: a network and N lots of full history, recorded as the API records it.
 
 The generator produces event *bodies* exactly as a client would send them to `POST /events`
-(pre-printed lot codes, so that the result is deterministic). The bulk writer validates each
-body with the API's own command model, stores it with the domain's canonical payload and hash,
-and derives every row (lots, cells, `event_lot` snapshots, access, movements, melt inputs) with
-the domain's pure rules (composition.py, accounting.py). tests/reliability/test_scale_equivalence.py
-captures a generated history through the API and checks both databases row by row.
+(pre-printed lot codes, so that the result is deterministic); each is validated with the API's
+command model and recorded by the same capture use case, in batches of up to 1,000 events.
 """
 
 from __future__ import annotations
 
 import random
-import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,32 +16,20 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import func, select, text
 
-from domain import catalogue, codes, orgs
+from domain import codes, orgs
 from domain import composition as comp
-from domain.accounting import PPM, charge, metal_grams, product_cells
 from domain.auth import Actor, hash_password
 from domain.commands import EventCommand
 from domain.db import Database
-from domain.events.capture import canonical
-from domain.events.context import (
-    access_t,
-    event_lot_t,
-    grams,
-    lot_t,
-    melt_input_t,
-    movement_t,
-    ppm,
-)
-from domain.models import Event, Org, User
-from domain.models.types import utcnow
+from domain.events.capture import MAX_BATCH, record_events
+from domain.models import Org, User
 from domain.settings import Settings
-from seed.demo import COLLECT_MIX, PRODUCT
+from seed.demo import COLLECT_MIX, PRODUCT, recorded_at
 
 SCALE_PASSWORD = "scale-pass"
 _command = TypeAdapter(EventCommand)
-event_t: Table = Event.__table__  # type: ignore[attr-defined]
 
 _MIX_WEIGHTS = [m[3] for m in COLLECT_MIX]
 BALE_GRADE = {"Al": "AL-MIXED", "Cu": "CU-MIXED"}
@@ -54,6 +38,9 @@ PRIMARY = {"Al": ("A00 铝锭", 0.45), "Cu": ("1# 电解铜", 0.15), "Pb": ("", 
 # Guizhou prefectures, and neighbours whose collectors ship into the province.
 REGIONS = ("520100", "520200", "520300", "520400", "520500", "520600", "522300", "522600",
            "522700", "500112", "510100", "530100")
+# Every handler of waste lead-acid batteries holds a licence (no capacity: none is exceeded).
+HW31_LICENCE = {"number": "SCALE-HW31", "kind": "comprehensive", "categories": ["HW31"],
+                "capacity_t_per_year": None, "valid_from": "2000-01-01", "valid_to": "2099-12-31"}
 MAX_LOTS_PER_EVENT = 200  # transform and melt inputs (the command allows 200)
 
 
@@ -98,26 +85,28 @@ def _uscc(n: int) -> str:
     return first + codes.uscc_check_char(first)
 
 
-def build_network(db: Database, members: list[Member]) -> dict[str, int]:
-    """Organisations, sites and one user each (password SCALE_PASSWORD); answers user ids by site."""
+def build_network(db: Database, members: list[Member]) -> dict[str, Actor]:
+    """Organisations, sites and one user each (password SCALE_PASSWORD); answers each site's
+    user as the actor that records its events."""
     admin = Actor(0, "scale", "admin", None, None)
     pw_hash = hash_password(SCALE_PASSWORD)  # one Argon2 hash for every user: hashing is slow
-    users: dict[str, int] = {}
+    users: dict[str, Actor] = {}
     with db.write() as s:
         if s.execute(select(func.count()).select_from(Org).where(
                 Org.code == members[0].org)).scalar_one():  # type: ignore[arg-type]
             raise RuntimeError("the scale network exists already: use an empty database")
         for n, m in enumerate(members, start=1):
             org = orgs.create_org(s, actor=admin, code=m.org, name=f"{m.org} 再生资源", kind=m.kind,
-                                  uscc=_uscc(n), region=m.region)
+                                  uscc=_uscc(n), region=m.region,
+                                  licences=[] if m.kind == "agency" else [HW31_LICENCE])
             orgs.create_site(s, actor=admin, org_code=m.org, code=m.site, name=m.site,
                              region=m.region)
             user = User(username=m.user, password_hash=pw_hash,
                         role="auditor" if m.kind == "agency" else "operator", org_id=org.id)
             s.add(user)
             s.flush()
-            assert user.id is not None
-            users[m.site] = user.id
+            assert user.id is not None and org.id is not None
+            users[m.site] = Actor(user.id, m.user, user.role, org.id, m.org)
     return users
 
 
@@ -136,6 +125,12 @@ class _Gen:
     rng: random.Random
     used: set[str] = field(default_factory=set)
     mass: dict[str, int] = field(default_factory=dict)  # what the generator knows of each lot
+    manifests: int = 0
+
+    def manifest(self, day: datetime) -> str:
+        """A transfer manifest number of its own for every trip."""
+        self.manifests += 1
+        return f"52{day:%Y%m%d}{self.manifests:07d}"
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -179,6 +174,7 @@ def generate(members: list[Member], lots: int, *, seed: int = 7, end: datetime |
     first_day = (end - timedelta(days=365)).date()
     per_slot = comp.largest_remainder(lots, [1] * (rounds * len(collectors)))
     home: dict[str, list[str]] = {m.site: [] for m in smelters}  # home scrap waiting to be charged
+    returned: dict[str, list[str]] = {m.site: [] for m in smelters}  # ... after this round
     for r in range(rounds):
         day = datetime.combine(first_day + timedelta(days=r * 365 // rounds), time(8), tz)
         at_sorter: dict[str, list[tuple[str, str, int]]] = {s.site: [] for s in sorters}
@@ -213,8 +209,7 @@ def generate(members: list[Member], lots: int, *, seed: int = 7, end: datetime |
                     to_site=to, transport={"mode": rng.choice(("road_diesel", "road_electric",
                                                                "rail")),
                                            "distance_km": rng.randint(20, 300)},
-                    **({"manifest": f"52{day:%Y%m%d}{rng.randint(10**6, 10**7 - 1)}"}
-                       if hazardous else {}))])
+                    **({"manifest": g.manifest(day)} if hazardous else {}))])
                 received = []
                 for x, m in chunk:
                     measured = max(100, g.mass[x] + rng.randint(-1500, 1500) // 100 * 100)
@@ -224,11 +219,15 @@ def generate(members: list[Member], lots: int, *, seed: int = 7, end: datetime |
                 yield Request(to, [g.body("receive", to, day + timedelta(hours=8),
                                           lots=received)])
         for s in sorters:
-            yield from _sort_and_melt(g, s, at_sorter[s.site], smelters, home, day)
+            yield from _sort_and_melt(g, s, at_sorter[s.site], smelters, home, returned, day)
+        for site, runners in returned.items():  # this round's: charged from the next on
+            home[site] += runners
+            runners.clear()
 
 
 def _sort_and_melt(g: _Gen, s: Member, stock: list[tuple[str, str, int]],
                    smelters: list[Member], home: dict[str, list[str]],
+                   returned: dict[str, list[str]],
                    day: datetime) -> Iterator[Request]:
     rng = g.rng
     for metal in ("Al", "Cu", "Pb"):
@@ -261,18 +260,18 @@ def _sort_and_melt(g: _Gen, s: Member, stock: list[tuple[str, str, int]],
                 "ship", s.site, day + timedelta(hours=11), lots=[x for x, _ in chunk], to_site=to,
                 transport={"mode": rng.choice(("rail", "road_electric", "road_diesel")),
                            "distance_km": rng.randint(60, 400)},
-                **({"manifest": f"52{day:%Y%m%d}{rng.randint(10**6, 10**7 - 1)}"}
-                   if metal == "Pb" else {}))])
+                **({"manifest": g.manifest(day)} if metal == "Pb" else {}))])
             yield Request(to, [g.body("receive", to, day + timedelta(hours=20),
                                       lots=[{"lot": x, "mass_kg": kg(w)} for x, w in chunk])])
         charge = [(x, w) for x, w in out] + [(x, g.mass[x]) for x in home[to]]
         home[to] = []
         for chunk in _chunks(charge, MAX_LOTS_PER_EVENT):
-            yield from _melt(g, smelter, metal, chunk, home, day + timedelta(days=1, hours=2))
+            yield from _melt(g, smelter, metal, chunk, returned,
+                             day + timedelta(days=1, hours=2))
 
 
 def _melt(g: _Gen, smelter: Member, metal: str, chunk: list[tuple[str, int]],
-          home: dict[str, list[str]], when: datetime) -> Iterator[Request]:
+          returned: dict[str, list[str]], when: datetime) -> Iterator[Request]:
     rng = g.rng
     charged = sum(w for _, w in chunk)
     material, share = PRIMARY[metal]
@@ -286,359 +285,88 @@ def _melt(g: _Gen, smelter: Member, metal: str, chunk: list[tuple[str, int]],
         inputs=[{"lot": x, "mass_kg": kg(w)} for x, w in chunk],
         primary=[{"material": material, "mass_kg": kg(primary)}] if primary else [],
         output_mass_kg=kg(output))])
-    # Runners and dross come back as home scrap, charged into the next melt.
+    # Runners and dross come back as home scrap, charged in a melt of a later round.
     scrap = output * rng.randint(3, 6) // 100 // 100 * 100
     if scrap >= 1000:
         lot = g.code()
         g.mass[lot] = scrap
-        home[site].append(lot)
+        returned[site].append(lot)
         yield Request(site, [g.body("collect", site, when + timedelta(hours=4), lot=lot,
                                     metal=metal, grade=HOME_GRADE[metal], origin="home_scrap",
                                     mass_kg=kg(scrap), source={"kind": "business"})])
 
 
-# --- the bulk writer -------------------------------------------------------------------------
-_CANONICAL = re.compile(f"^[{codes.LOT_ALPHABET}]{{{codes.LOT_CODE_LENGTH}}}$")
+# --- writing through the capture use case ---------------------------------------------------
+def _batches(requests: Iterator[Request]) -> Iterator[Request]:
+    """Consecutive requests of one site joined into batches of up to MAX_BATCH events, as a
+    phone or a weighbridge system syncing its backlog would send them."""
+    current: Request | None = None
+    for req in requests:
+        if current is not None and current.site == req.site \
+                and len(current.bodies) + len(req.bodies) <= MAX_BATCH:
+            current.bodies.extend(req.bodies)
+            continue
+        if current is not None:
+            yield current
+        current = Request(req.site, list(req.bodies))
+    if current is not None:
+        yield current
 
 
-def _canonical(ref: str) -> str:
-    """The canonical code, as the API reads it; codes already in canonical shape (the
-    generator's) skip the full reading, which costs more than the rest of an event."""
-    return ref if _CANONICAL.match(ref) else codes.normalize_lot_code(ref)
-
-@dataclass(frozen=True)
-class _Site:
-    id: int
-    org_id: int
-    kind: str
-    region: str
-
-
-@dataclass(slots=True)
-class _Lot:
-    id: int
-    code: str
-    metal: str
-    grade: str
-    status: str
-    mass_g: int
-    assay_ppm: int | None
-    default_ppm: int
-    cells: comp.Cells
-    org_id: int
-    site_id: int | None
-    dest_site_id: int | None
-    created_seq: int
-    last_seq: int
-    access: set[int]
-    pending: list[dict[str, Any]]
-
-    @property
-    def metal_ppm(self) -> int:
-        return self.assay_ppm if self.assay_ppm is not None else self.default_ppm
-
-    def snapshot(self) -> dict[str, Any]:  # as domain.events.context.LotState.snapshot
-        return {"status": self.status, "mass_g": self.mass_g, "assay_ppm": self.assay_ppm,
-                "cells": comp.to_json(self.cells), "org_id": self.org_id,
-                "site_id": self.site_id, "dest_site_id": self.dest_site_id,
-                "last_seq": self.last_seq, "grade": self.grade}
-
-
-class BulkWriter:
-    """Turns event bodies into the rows `record_events` would write, and writes them in bulk.
-
-    It trusts its input (the generator's histories are lawful by construction) but applies the
-    same state changes as the planners in domain/events, in the same order, so that sequence
-    numbers and surrogate ids come out as the API assigns them. A lot's row is written once,
-    when it is consumed or at the end; rows that refer to it wait for it (foreign keys stay on).
-    """
-
-    def __init__(self, db: Database, settings: Settings, users: dict[str, int]) -> None:
-        self.db, self.settings, self.users = db, settings, users
-        with db.read() as s:
-            rows = s.execute(text("SELECT s.id, s.code, s.org_id, o.kind, s.region "
-                                  "FROM site s JOIN org o ON o.id = s.org_id")).all()
-            self.seq = s.execute(text("SELECT coalesce(max(seq), 0) FROM event")).scalar_one()
-            self.lot_id = s.execute(text("SELECT coalesce(max(id), 0) FROM lot")).scalar_one()
-            self.move_id = s.execute(text("SELECT coalesce(max(id), 0) FROM movement")) \
-                .scalar_one()
-            self.melt_id = s.execute(text("SELECT coalesce(max(id), 0) FROM melt_input")) \
-                .scalar_one()
-        self.sites = {r.code: _Site(r.id, r.org_id, r.kind, r.region) for r in rows}
-        self.lots: dict[str, _Lot] = {}
-        self.now = utcnow()
-        self._finished: set[str] = set()
-        self._reset()
-        self.stats = {"events": 0, "lots": 0, "event_lot": 0, "lot_access": 0, "movement": 0,
-                      "melt_input": 0}
-
-    def _reset(self) -> None:
-        self.events: list[dict[str, Any]] = []
-        self.lot_rows: list[dict[str, Any]] = []
-        self.event_lots: list[dict[str, Any]] = []
-        self.access: list[dict[str, Any]] = []
-        self.moves: list[dict[str, Any]] = []
-        self.melts: list[dict[str, Any]] = []
-
-    # --- rules (the planners' apply steps) ----------------------------------------------------
-    def add(self, site_code: str, body: dict[str, Any]) -> None:
-        cmd: Any = _command.validate_python(body)  # one of domain.commands.Command
-        payload, digest = canonical(cmd)
-        site = self.sites[cmd.site]
-        self.seq += 1
-        seq = self.seq
-        at = cmd.occurred_at
-        created: list[str] = []
-        t = cmd.type
-        if t in ("collect", "declare"):
-            grade = catalogue.grade(cmd.grade)
-            assert grade is not None
-            if t == "declare" and cmd.supplier is not None and cmd.supplier.region:
-                region = cmd.supplier.region
-            else:
-                region = site.region
-            cell = (cmd.origin, self._provenance(region),
-                    "declared" if t == "declare" else "traced")
-            mass = grams(cmd.mass_kg)
-            code = _canonical(cmd.lot)
-            self._create(seq, code, cmd.metal, grade.code, mass, {cell: mass}, site,
-                         grade.default_ppm, None)
-            self._move(seq, site.id, cmd.metal, "created", mass, at)
-            created = [code]
-        elif t == "transform":
-            created = self._transform(cmd, seq, site, at)
-        elif t == "ship":
-            dest = self.sites[cmd.to_site]
-            for ref in cmd.lots:
-                lot = self._lot(ref)
-                before = lot.snapshot()
-                self._move(seq, site.id, lot.metal, "shipped", lot.mass_g, at)
-                lot.status, lot.site_id, lot.dest_site_id = "in_transit", None, dest.id
-                self._save(lot, seq, "moved", before)
-                lot.access.add(dest.org_id)
-        elif t == "receive":
-            for item in cmd.lots:
-                lot = self._lot(item.lot)
-                before = lot.snapshot()
-                mass = grams(item.mass_kg)
-                lot.cells = comp.scale(lot.cells, mass)
-                lot.mass_g, lot.status = mass, "active"
-                lot.org_id, lot.site_id, lot.dest_site_id = site.org_id, site.id, None
-                self._save(lot, seq, "moved", before)
-                self._move(seq, site.id, lot.metal, "received", mass, at)
-        elif t == "assay":
-            lot = self._lot(cmd.lot)
-            before = lot.snapshot()
-            lot.assay_ppm = ppm(cmd.metal_pct)
-            self._save(lot, seq, "assayed", before)
-        elif t == "melt":
-            created = self._melt(cmd, seq, site, at)
-        else:
-            raise ValueError(f"the bulk writer does not write '{t}' events")
-        offset = at.utcoffset()
-        self.events.append({
-            "seq": seq, "id": str(cmd.id), "type": t, "org_id": site.org_id, "site_id": site.id,
-            "user_id": self.users[site_code], "occurred_at": at,
-            "occurred_offset_min": int(offset.total_seconds() // 60) if offset else 0,
-            "recorded_at": self.now, "payload": payload, "payload_hash": digest,
-            "created_lots": created})
-        # Lots consumed by this event never change again: their rows can be written.
-        for code in list(self._finished):
-            self._release(self.lots.pop(code))
-        self._finished.clear()
-
-    def _transform(self, cmd: Any, seq: int, site: _Site, at: datetime) -> list[str]:
-        inputs = []
-        for item in cmd.inputs:
-            lot = self._lot(item.lot)
-            inputs.append((lot, lot.mass_g if item.mass_kg is None else grams(item.mass_kg)))
-        metal = inputs[0][0].metal
-        input_grades = {lot.grade for lot, _ in inputs}
-        outputs = []
-        for out in cmd.outputs:
-            grade_code = out.grade if out.grade is not None else next(iter(input_grades))
-            if grade_code in input_grades:
-                default = next(lot.default_ppm for lot, _ in inputs if lot.grade == grade_code)
-            else:
-                grade = catalogue.grade(grade_code)
-                assert grade is not None
-                default = grade.default_ppm
-            outputs.append((grade_code, default, grams(out.mass_kg)))
-        total_in = sum(g for _, g in inputs)
-        total_out = sum(g for *_, g in outputs)
-        carried = None
-        if len(input_grades) == 1 and any(lot.assay_ppm is not None for lot, _ in inputs):
-            carried = (sum(lot.metal_ppm * g for lot, g in inputs) + total_in // 2) // total_in
-        codes_out = [_canonical(o.lot) for o in cmd.outputs]
-        pooled = []
-        for lot, want in inputs:
-            before = lot.snapshot()
-            taken, rest = comp.take(lot.cells, want)
-            pooled.append(taken)
-            lot.cells, lot.mass_g = rest, lot.mass_g - want
-            if lot.mass_g == 0:
-                lot.status = "consumed"
-            self._save(lot, seq, "in", before)
-        shares, _ = comp.distribute(comp.combine(pooled), [g for *_, g in outputs])
-        for code, (grade_code, default, mass), cells in zip(codes_out, outputs, shares,
-                                                            strict=True):
-            self._create(seq, code, metal, grade_code, mass, cells, site, default,
-                         carried if grade_code in input_grades else None)
-        self._move(seq, site.id, metal, "loss", total_in - total_out, at)
-        return codes_out
-
-    def _melt(self, cmd: Any, seq: int, site: _Site, at: datetime) -> list[str]:
-        charged = [(self._lot(i.lot), grams(i.mass_kg))
-                   for i in cmd.inputs]
-        output = grams(cmd.output_mass_kg)
-        code = _canonical(cmd.batch)
-        provenance = self._provenance(site.region)
-        metal_by_cell: comp.Cells = {}
-        for lot, want in charged:
-            before = lot.snapshot()
-            metal, rest = charge(lot.cells, want, lot.metal_ppm)
-            metal_by_cell = comp.combine([metal_by_cell, metal])
-            lot.cells, lot.mass_g = rest, lot.mass_g - want
-            if lot.mass_g == 0:
-                lot.status = "consumed"
-            self._save(lot, seq, "in", before)
-            self._move(seq, site.id, cmd.metal, "charged", want, at)
-        key = ("primary", provenance, "traced")
-        for p in cmd.primary:
-            pct = ppm(p.metal_pct) if p.metal_pct is not None else PPM
-            metal_by_cell = comp.combine([metal_by_cell, {key: metal_grams(grams(p.mass_kg), pct)}])
-        for (o, pv, e), g in sorted(metal_by_cell.items()):
-            self.melt_id += 1
-            self.melts.append({"id": self.melt_id, "event_seq": seq, "org_id": site.org_id,
-                               "metal": cmd.metal, "occurred_at": at, "origin": o,
-                               "provenance": pv, "evidence": e, "metal_g": g})
-        self._create(seq, code, cmd.metal, cmd.product, output,
-                     product_cells(metal_by_cell, output, provenance), site, PPM, PPM)
-        self._move(seq, site.id, cmd.metal, "created", output, at)
-        return [code]
-
-    def _lot(self, ref: str) -> _Lot:
-        # The generator sends canonical codes; anything else goes through the API's reading.
-        lot = self.lots.get(ref)
-        return lot if lot is not None else self.lots[_canonical(ref)]
-
-    def _provenance(self, region: str | None) -> str:
-        home = self.settings.home_region
-        return "in_province" if region and region.startswith(home) else "out_of_province"
-
-    def _create(self, seq: int, code: str, metal: str, grade: str, mass: int, cells: comp.Cells,
-                site: _Site, default_ppm: int, assay_ppm: int | None) -> None:
-        self.lot_id += 1
-        lot = _Lot(id=self.lot_id, code=code, metal=metal, grade=grade, status="active",
-                   mass_g=mass, assay_ppm=assay_ppm, default_ppm=default_ppm, cells=dict(cells),
-                   org_id=site.org_id, site_id=site.id, dest_site_id=None, created_seq=seq,
-                   last_seq=seq, access={site.org_id}, pending=[])
-        lot.pending.append({"event_seq": seq, "lot_id": lot.id, "role": "out", "before": None})
-        self.lots[code] = lot
-
-    def _save(self, lot: _Lot, seq: int, role: str, before: dict[str, Any]) -> None:
-        if sum(lot.cells.values()) != lot.mass_g:
-            raise AssertionError(f"cells of {lot.code} do not add up to its mass")
-        lot.last_seq = seq
-        lot.pending.append({"event_seq": seq, "lot_id": lot.id, "role": role, "before": before})
-        if lot.status == "consumed":
-            self._finished.add(lot.code)
-
-    def _move(self, seq: int, site_id: int, metal: str, kind: str, grams_: int,
-              at: datetime) -> None:
-        if grams_:
-            self.move_id += 1
-            self.moves.append({"id": self.move_id, "event_seq": seq, "site_id": site_id,
-                               "metal": metal, "kind": kind, "grams": grams_, "occurred_at": at})
-
-    def _release(self, lot: _Lot) -> None:
-        self.lot_rows.append({
-            "id": lot.id, "code": lot.code, "metal": lot.metal, "grade": lot.grade,
-            "status": lot.status, "mass_g": lot.mass_g, "assay_ppm": lot.assay_ppm,
-            "default_ppm": lot.default_ppm, "cells": comp.to_json(lot.cells),
-            "org_id": lot.org_id, "site_id": lot.site_id, "dest_site_id": lot.dest_site_id,
-            "created_seq": lot.created_seq, "last_seq": lot.last_seq, "created_at": self.now})
-        self.event_lots.extend(lot.pending)
-        self.access.extend({"lot_id": lot.id, "org_id": o} for o in sorted(lot.access))
-
-    # --- writing ----------------------------------------------------------------------------
-    def flush(self, final: bool = False) -> None:
-        if final:
-            for lot in sorted(self.lots.values(), key=lambda x: x.id):
-                self._release(lot)
-            self.lots.clear()
-        tables = ((event_t, self.events), (lot_t, self.lot_rows), (event_lot_t, self.event_lots),
-                  (access_t, self.access), (movement_t, self.moves),
-                  (melt_input_t, self.melts))
-        with self.db.engine.begin() as conn:
-            if self.db.is_sqlite:  # a big page cache: unique keys (codes, ids) come in random order
-                conn.exec_driver_sql("PRAGMA cache_size = -400000")
-            for table, rows in tables:
-                if rows:
-                    if self.db.is_sqlite:
-                        _executemany(conn, table, rows)
-                    else:
-                        _copy(conn, table, rows)
-            if final and not self.db.is_sqlite:
-                for name, col in (("event", "seq"), ("lot", "id"), ("movement", "id"),
-                                  ("melt_input", "id")):
-                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', '{col}'),"
-                                      f" (SELECT coalesce(max({col}), 1) FROM {name}))"))
-        for name, rows in (("events", self.events), ("lots", self.lot_rows),
-                           ("event_lot", self.event_lots), ("lot_access", self.access),
-                           ("movement", self.moves), ("melt_input", self.melts)):
-            self.stats[name] += len(rows)
-        self._reset()
-
-
-def _executemany(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
-    """SQLite executemany of dict rows, each value through its column type's bind processor
-    (the same conversion SQLAlchemy applies to the API's inserts), without per-row overhead."""
-    cols = list(rows[0])
-    dialect = conn.dialect
-    procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
-    pairs = list(zip(cols, procs, strict=True))
-    data = [tuple(p(r[c]) if p is not None else r[c] for c, p in pairs) for r in rows]
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(cols)}) "
-                         f"VALUES ({', '.join('?' * len(cols))})", data)
-
-
-def _copy(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL COPY of dict rows, JSON columns as text (jsonb parses them as the API's)."""
-    import orjson
-
-    cols = list(rows[0])
-    json_cols = {"payload", "created_lots", "cells", "before"}
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(
-            f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
-        for r in rows:
-            copy.write_row([orjson.dumps(r[c]).decode() if c in json_cols and r[c] is not None
-                            else r[c] for c in cols])
+GROWING = ("event", "lot", "event_lot", "lot_access", "movement", "melt_input")
 
 
 def seed_scale(db: Database, settings: Settings, *, lots: int, seed: int = 7,
-               progress: bool = False, flush_every: int = 20_000) -> dict[str, int]:
-    """Build the scale network and write `lots` collected lots with their whole history."""
+               progress: bool = False, commit_every: int = 20_000) -> dict[str, int]:
+    """Build the scale network and record `lots` collected lots with their whole history.
+
+    Every event goes through `record_events`, the use case behind `POST /events`, in batches
+    of up to 1,000, committed every `commit_every` events.
+    """
     members = network_for(lots)
-    users = build_network(db, members)
-    writer = BulkWriter(db, settings, users)
-    done = 0
+    actors = build_network(db, members)
+    stats = {"collected_lots": 0, "events": 0, "lots": 0}
     columns = (TextColumn("[bold]seed scale"), BarColumn(), MofNCompleteColumn(),
                TextColumn("lots collected · {task.fields[events]:,} events"), TimeElapsedColumn())
     with Progress(*columns, disable=not progress) as bar:
         task = bar.add_task("lots", total=lots, events=0)
-        pending = 0
-        for req in generate(members, lots, seed=seed, tz=settings.tz):
-            for body in req.bodies:
-                writer.add(req.site, body)
-                if body["type"] in ("collect", "declare") and body["origin"] != "home_scrap":
-                    done += 1
-            pending += len(req.bodies)
-            if pending >= flush_every:
-                writer.flush()
-                pending = 0
-                bar.update(task, completed=done, events=writer.stats["events"])
-        writer.flush(final=True)
-        bar.update(task, completed=done, events=writer.stats["events"])
-    return {"collected_lots": done, **writer.stats, "organisations": len(members)}
+        batches = _batches(generate(members, lots, seed=seed, tz=settings.tz))
+        analyse_at = 2_000
+        for chunk in _committed(batches, commit_every):
+            with db.write() as session:
+                if db.is_sqlite:  # a big page cache: unique keys (codes, ids) come in random order
+                    session.connection().exec_driver_sql("PRAGMA cache_size = -400000")
+                for req in chunk:
+                    commands = [_command.validate_python(b) for b in req.bodies]
+                    for rec in record_events(session, actor=actors[req.site], settings=settings,
+                                             events=commands, batch=True,
+                                             now=recorded_at(commands)):
+                        stats["lots"] += len(rec.created_lots)
+                    stats["events"] += len(commands)
+                    if not db.is_sqlite and stats["events"] >= analyse_at:
+                        # Tables that grow from empty: fresh statistics each time they double,
+                        # else PostgreSQL keeps the plans it made for empty tables (sequential
+                        # scans) for as long as nothing else analyses them.
+                        session.connection().exec_driver_sql(f"ANALYZE {', '.join(GROWING)}")
+                        analyse_at *= 2
+                    stats["collected_lots"] += sum(
+                        1 for b in req.bodies
+                        if b["type"] in ("collect", "declare") and b["origin"] != "home_scrap")
+            bar.update(task, completed=stats["collected_lots"], events=stats["events"])
+    with db.read() as session:  # every row the capture wrote, table by table
+        for table in ("event_lot", "lot_access", "movement", "melt_input"):
+            stats[table] = session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    return {**stats, "organisations": len(members)}
+
+
+def _committed(batches: Iterator[Request], size: int) -> Iterator[list[Request]]:
+    chunk: list[Request] = []
+    events = 0
+    for req in batches:
+        chunk.append(req)
+        events += len(req.bodies)
+        if events >= size:
+            yield chunk
+            chunk, events = [], 0
+    if chunk:
+        yield chunk

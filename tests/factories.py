@@ -29,6 +29,9 @@ def uscc(n: int) -> str:
 
 
 ADMIN = Actor(user_id=0, username="root", role="admin", org_id=None, org_code=None)
+# A hazardous-waste licence for waste lead-acid batteries, valid over the factories' dates.
+HW31 = {"number": "HW-LIC-1", "kind": "comprehensive", "categories": ["HW31"],
+        "capacity_t_per_year": "100", "valid_from": "2026-01-01", "valid_to": "2026-12-31"}
 
 
 class World:
@@ -44,11 +47,13 @@ class World:
             self.admin = Actor(admin.id or 0, "root", "admin", None, None)
 
     def org(self, code: str, kind: str, region: str = "520100",
-            sites: tuple[tuple[str, str], ...] | None = None) -> Actor:
+            sites: tuple[tuple[str, str], ...] | None = None,
+            licences: list[dict[str, Any]] | None = None) -> Actor:
         n = next(_serial)
         with self.db.write() as s:
             org: Org = orgs.create_org(s, actor=self.admin, code=code, name=f"{code} Co.",
-                                       kind=kind, uscc=uscc(n), region=region)
+                                       kind=kind, uscc=uscc(n), region=region,
+                                       licences=licences)
             for site_code, site_region in sites or ((f"{code}-S1", region),):
                 orgs.create_site(s, actor=self.admin, org_code=code, code=site_code,
                                  name=site_code, region=site_region)

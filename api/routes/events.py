@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,17 +11,18 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
-from api.deps import ActorDep, DbDep, SettingsDep, decode_cursor, encode_cursor, write
-from api.schemas import EventBatch, EventOut, Instant, Page
+from api.deps import ActorDep, CursorQuery, DbDep, SettingsDep, decode_cursor, encode_cursor, write
+from api.schemas import AnyEventOut, EventBatch, EventOut, EventPage, EventRedacted, Instant
 from domain.commands import Command, EventCommand
-from domain.errors import MalformedBody, TooLarge
+from domain.errors import InvalidInput, MalformedBody
 from domain.event_log import get_event, list_events
 from domain.events.capture import Recorded, record_events
+from domain.quotas import check_lots_per_request
+from domain.visibility import EventRead
 
 router = APIRouter(tags=["events"])
 single = TypeAdapter(EventCommand)
-MAX_BODY = 16 * 1024 * 1024
-EventType = Annotated[str | None, Query(pattern="^(collect|declare|transform|ship|receive|assay|"
+EventType = Annotated[str | None, Query(pattern="^(collect|declare|import|transform|ship|receive|assay|"
                                               "melt|void)$")]
 
 
@@ -33,6 +34,32 @@ def event_json(rec: Recorded, voided_by: str | None = None) -> dict[str, Any]:
     return body
 
 
+def event_read(ev: EventRead) -> AnyEventOut:
+    """An event as read: whole, or another organisation's redacted view."""
+    if ev.fields is None:
+        return EventOut.model_validate(event_json(ev.rec, ev.voided_by))
+    rec = ev.rec
+    return EventRedacted.model_validate({
+        **ev.fields, "id": rec.id, "type": rec.type, "seq": rec.seq, "org": rec.org_code,
+        "site": rec.site_code, "occurred_at": rec.occurred_at.isoformat(),
+        "voided_by": ev.voided_by, "redacted": True})
+
+
+READ_DOC = """
+
+**Field-level visibility.** The caller's organisation's own events, and every event for
+auditors and administrators, are answered whole (`redacted: false`). Another organisation's
+event (one that touched a lot the caller holds, has held or was sent, or a void of such an
+event) is answered as a redacted view (`redacted: true`): `id, type, seq, occurred_at, org, site,
+voided_by`, and per type only the lines about lots the caller may see and the event's neutral
+facts (collect/declare: `lot, metal, grade, origin`; import: those and `country`; assay: `lot,
+metal_pct`; transform: `kind, inputs, outputs`; ship: `lots, to_site, transport {mode,
+distance_km}`; receive: `lots`; melt: `inputs`, and `batch, metal, product, output_mass_kg`
+when the product lot was sent to the caller; void: `target`). Sources, suppliers, primary
+metal, labs, methods, other lots, free text (vehicle, waybill, manifest, reason) and customs
+papers are never shown. See docs/api.md."""
+
+
 def parse_events(raw: bytes) -> tuple[list[Command], bool]:
     """The body as commands, and whether it was a batch (`{"events": [...]}`)."""
     try:
@@ -40,8 +67,19 @@ def parse_events(raw: bytes) -> tuple[list[Command], bool]:
     except orjson.JSONDecodeError as exc:
         raise MalformedBody("the body is not valid JSON") from exc
     if isinstance(data, dict) and "events" in data:
-        return list(EventBatch.model_validate(data).events), True
-    return [single.validate_python(data)], False
+        commands, is_batch = list(EventBatch.model_validate(data).events), True
+    else:
+        commands, is_batch = [single.validate_python(data)], False
+    for n, command in enumerate(commands):
+        # 0001-01-01T00:00+01:00 parses, but is before the first instant a datetime holds in
+        # UTC, where it is stored: refuse it here rather than fail (500) on the way in.
+        try:
+            command.occurred_at.astimezone(UTC)
+        except OverflowError as exc:
+            where = f"/events/{n}/occurred_at" if is_batch else "/occurred_at"
+            raise InvalidInput("occurred_at is out of range once converted to UTC",
+                               code="invalid-instant", pointer=where) from exc
+    return commands, is_batch
 
 
 POST_DOC = {"requestBody": {"required": True, "content": {"application/json": {
@@ -60,7 +98,19 @@ POST_DOC = {"requestBody": {"required": True, "content": {"application/json": {
     }}}},
     "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": {
         "oneOf": [{"$ref": "#/components/schemas/EventOut"},
-                  {"$ref": "#/components/schemas/EventBatchOut"}]}}}},
+                  {"$ref": "#/components/schemas/EventBatchOut"}]}}},
+        # OpenAPI links: where a client (or a stateful test) goes next with what was stored.
+        "links": {
+            "GetEvent": {"operationId": "get_one_event_api_v1_events__event_id__get",
+                         "parameters": {"event_id": "$response.body#/id"},
+                         "description": "The stored event (one event posted alone)."},
+            "GetCreatedLot": {"operationId": "read_lot_api_v1_lots__code__get",
+                              "parameters": {"code": "$response.body#/created_lots/0"},
+                              "description": "The first lot the event created."},
+            "ListLotEvents": {"operationId": "get_events_api_v1_events_get",
+                              "parameters": {"lot": "$response.body#/created_lots/0"},
+                              "description": "The history of the first lot the event created."},
+        }},
         "200": {"description": "An exact replay: the original result"}}}
 
 
@@ -74,12 +124,12 @@ async def post_events(request: Request, actor: ActorDep, db: DbDep,
     result, the same id with a different body answers 409 `idempotency-conflict`. A broken
     rule answers a problem whose `pointer` names the event and field, and nothing is stored.
     """
+    # The body limit (16 MiB here) is enforced before this by api/body_limit.py.
     raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise TooLarge("the body is larger than 16 MiB")
 
     def work() -> tuple[list[Recorded], bool]:
         commands, is_batch = parse_events(raw)
+        check_lots_per_request(commands, settings.max_lots_per_request)
         return write(db, lambda s: record_events(s, actor=actor, settings=settings,
                                                  events=commands, batch=is_batch)), is_batch
 
@@ -90,31 +140,33 @@ async def post_events(request: Request, actor: ActorDep, db: DbDep,
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
-@router.get("/events", response_model=Page[EventOut], summary="List events")
+@router.get("/events", response_model=EventPage, summary="List events",
+            description=(
+                "Events in log order that the caller may see: its own, those on lots it holds, "
+                "has held or was sent, and voids of those. A `lot` the caller may not see "
+                "answers 404 `lot-not-found`, exactly as a lot that does not exist." + READ_DOC))
 def get_events(actor: ActorDep, db: DbDep,
                lot: Annotated[str | None, Query(max_length=20)] = None,
                type: EventType = None,
                site: Annotated[str | None, Query(max_length=32)] = None,
                since: Annotated[Instant | None, Query(
                    description="Only events recorded at or after this instant.")] = None,
-               cursor: Annotated[str | None, Query(max_length=64)] = None,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Page[EventOut]:
-    """Events in log order that the caller may see: its own, and those on lots it holds, has
-    held or was sent."""
+               cursor: CursorQuery = None,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> EventPage:
     with db.read() as s:
         rows = list_events(s, actor=actor, lot=lot, type=type, site=site,
                            since=since if isinstance(since, datetime) else None,
                            after_seq=decode_cursor(cursor), limit=limit)
-    nxt = encode_cursor(rows[-1][0].seq) if len(rows) == limit else None
-    return Page[EventOut](items=[EventOut.model_validate(event_json(r, v)) for r, v in rows],
-                          next_cursor=nxt)
+    nxt = encode_cursor(rows[-1].rec.seq) if len(rows) == limit else None
+    return EventPage(items=[event_read(ev) for ev in rows], next_cursor=nxt)
 
 
-@router.get("/events/{event_id}", response_model=EventOut, summary="One event")
-def get_one_event(event_id: UUID, actor: ActorDep, db: DbDep) -> EventOut:
+@router.get("/events/{event_id}", response_model=AnyEventOut, summary="One event",
+            description=("One event the caller may see, with `voided_by` when a void names it; "
+                         "any other id answers 404 `event-not-found`." + READ_DOC))
+def get_one_event(event_id: UUID, actor: ActorDep, db: DbDep) -> AnyEventOut:
     with db.read() as s:
-        rec, voided_by = get_event(s, actor=actor, event_id=event_id)
-    return EventOut.model_validate(event_json(rec, voided_by))
+        return event_read(get_event(s, actor=actor, event_id=event_id))
 
 
 def openapi_components() -> dict[str, Any]:

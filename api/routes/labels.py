@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, DbDep, SettingsDep, write
-from api.label_render import LabelText, label_png, label_svg, labels_pdf
+from api.label_render import LabelText, PdfCache, label_png, label_svg, labels_pdf
 from domain import labels
 from domain.lots import get_lot
 
@@ -38,7 +38,8 @@ class LabelBatchOut(BaseModel):
 def _text(db: DbDep, actor: ActorDep, code: str) -> LabelText:
     with db.read() as s:
         lot = get_lot(s, actor=actor, code=code)
-    return LabelText(lot.code, lot.metal, lot.grade, lot.site_code or lot.dest_site_code or "")
+    return LabelText.for_lot(lot.lot.code, lot.lot.metal, lot.lot.grade,
+                             lot.site_code or lot.dest_site_code or "")
 
 
 @router.get("/lots/{code}/label.png", summary="A lot's label as PNG", response_class=Response,
@@ -65,23 +66,28 @@ def _out(batch: labels.BatchView) -> LabelBatchOut:
 
 @router.post("/labels", status_code=201, response_model=LabelBatchOut,
              summary="Pre-allocate label codes")
-def allocate(body: LabelsIn, actor: ActorDep, db: DbDep) -> LabelBatchOut:
+def allocate(body: LabelsIn, actor: ActorDep, db: DbDep, settings: SettingsDep) -> LabelBatchOut:
     """Reserve 1–1,000 blank codes for one of the caller's sites. Each can be used once, by a
     `collect` or `declare` at that site; any other use is refused (`label-code-other-site`,
-    `label-code-reserved`)."""
-    batch = write(db, lambda s: labels.allocate_labels(s, actor=actor, site_code=body.site,
-                                                        count=body.count, layout=body.layout))
+    `label-code-reserved`). An organisation may hold `SCRAPTRACE_LABEL_QUOTA_UNUSED` unused
+    codes at once (`409 label-quota-exceeded`)."""
+    batch = write(db, lambda s: labels.allocate_labels(
+        s, actor=actor, site_code=body.site, count=body.count, layout=body.layout,
+        quota=settings.label_quota_unused))
     return _out(batch)
 
 
 @router.get("/labels/{batch}.pdf", summary="A batch's printable sheet", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-async def batch_pdf(batch: UUID, actor: ActorDep, db: DbDep, settings: SettingsDep) -> Response:
-    """An A4 grid of 3 × 7 labels per page, or one 60 × 40 mm thermal-roll label per page."""
+async def batch_pdf(batch: UUID, request: Request, actor: ActorDep, db: DbDep,
+                    settings: SettingsDep) -> Response:
+    """An A4 grid of 3 × 7 labels per page, or one 60 × 40 mm thermal-roll label per page.
+    Built once per batch and kept (a batch's codes never change)."""
     with db.read() as s:
         view = labels.get_batch(s, actor=actor, batch_id=str(batch))
-    pdf = await run_in_threadpool(labels_pdf, settings.public_url, view.site_code, view.codes,
-                                  view.layout)
+    cache: PdfCache = request.app.state.label_pdfs
+    pdf = await run_in_threadpool(cache.get, (view.id, settings.public_url), lambda: labels_pdf(
+        settings.public_url, view.site_code, view.codes, view.layout))
     return Response(pdf, media_type="application/pdf", headers={
         **PRIVATE, "Content-Disposition": f'inline; filename="labels-{view.id}.pdf"'})
 

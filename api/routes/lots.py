@@ -6,23 +6,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ActorDep, DbDep, decode_cursor, encode_cursor
+from api.deps import ActorDep, CursorQuery, DbDep, decode_cursor, encode_cursor
 from api.schemas import Cell, Custodian, LotRead, Page
 from domain import codes
 from domain.accounting import PPM
+from domain.composition import provenance_parts
 from domain.lots import LotView, get_lot, list_lots
 
 router = APIRouter(tags=["lots"])
 
 
 def lot_read(v: LotView) -> LotRead:
+    lot = v.lot
     return LotRead(
-        code=v.code, label=codes.format_lot_code(v.code), metal=v.metal, grade=v.grade,
-        status=v.status,  # type: ignore[arg-type]
-        mass_kg=v.mass_g / 1000, metal_fraction=v.metal_ppm / PPM, assayed=v.assayed,
+        code=lot.code, label=codes.format_lot_code(lot.code), metal=lot.metal, grade=lot.grade,
+        status=lot.status,  # type: ignore[arg-type]
+        mass_kg=lot.mass_g / 1000, metal_fraction=lot.metal_ppm / PPM,
+        assayed=lot.assay_ppm is not None,
         custodian=Custodian(org=v.org_code, site=v.site_code), destination=v.dest_site_code,
-        cells=[Cell(origin=o, provenance=p, evidence=e, mass_kg=g / 1000)
-               for (o, p, e), g in sorted(v.cells.items())])
+        cells=[Cell(origin=o, provenance=provenance_parts(p)[0], evidence=e, mass_kg=g / 1000,
+                    melted_by=m or None, country=provenance_parts(p)[1])
+               for (o, p, e, m), g in sorted(lot.cells.items())])
 
 
 @router.get("/lots/{code}", response_model=LotRead, summary="One lot")
@@ -39,11 +43,11 @@ def read_lots(actor: ActorDep, db: DbDep,
               status: Annotated[str | None, Query(
                   pattern="^(active|in_transit|consumed|void)$")] = None,
               metal: Annotated[str | None, Query(pattern="^(Al|Cu|Pb)$")] = None,
-              cursor: Annotated[str | None, Query(max_length=64)] = None,
+              cursor: CursorQuery = None,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Page[LotRead]:
     """Lots the caller holds, has held or was sent (auditors: all), oldest first."""
     with db.read() as s:
         rows = list_lots(s, actor=actor, site=site, status=status, metal=metal,
                          after_id=decode_cursor(cursor), limit=limit)
-    nxt = encode_cursor(rows[-1].id) if len(rows) == limit else None
+    nxt = encode_cursor(rows[-1].lot.id or 0) if len(rows) == limit else None
     return Page[LotRead](items=[lot_read(v) for v in rows], next_cursor=nxt)

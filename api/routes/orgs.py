@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import ActorDep, DbDep, decode_cursor, encode_cursor, write
-from api.schemas import GradeOut, OrgIn, OrgOut, Page, SiteIn, SiteOut, UserIn, UserOut
+from api.deps import ActorDep, CursorQuery, DbDep, decode_cursor, encode_cursor, write
+from api.schemas import GradeOut, OrgIn, OrgOut, Page, RegionOut, SiteIn, SiteOut, UserIn, UserOut
 from domain import catalogue, orgs
 from domain.models import Org, Site
 
@@ -15,7 +15,7 @@ router = APIRouter(tags=["master data"])
 OrgCode = Annotated[str, Path(max_length=32)]
 
 
-def _org_out(org: Org) -> OrgOut:
+def org_out(org: Org) -> OrgOut:
     return OrgOut(code=org.code, name=org.name, kind=org.kind, uscc=org.uscc, region=org.region,
                   licences=org.licences)
 
@@ -27,23 +27,23 @@ def create_org(body: OrgIn, actor: ActorDep, db: DbDep) -> OrgOut:
     org = write(db, lambda s: orgs.create_org(
         s, actor=actor, code=body.code, name=body.name, kind=body.kind, uscc=body.uscc,
         region=body.region, licences=licences))
-    return _org_out(org)
+    return org_out(org)
 
 
 @router.get("/orgs", response_model=Page[OrgOut], summary="List organisations")
-def list_orgs(actor: ActorDep, db: DbDep, cursor: Annotated[str | None, Query(max_length=64)] = None,
+def list_orgs(actor: ActorDep, db: DbDep, cursor: CursorQuery = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Page[OrgOut]:
     """The directory of organisations (every user may read it, to address shipments)."""
     with db.read() as s:
         rows = orgs.list_orgs(s, after=decode_cursor(cursor), limit=limit)
     nxt = encode_cursor(rows[-1].id) if len(rows) == limit and rows[-1].id else None
-    return Page[OrgOut](items=[_org_out(o) for o in rows], next_cursor=nxt)
+    return Page[OrgOut](items=[org_out(o) for o in rows], next_cursor=nxt)
 
 
 @router.get("/orgs/{org}", response_model=OrgOut, summary="One organisation")
 def get_org(org: OrgCode, actor: ActorDep, db: DbDep) -> OrgOut:
     with db.read() as s:
-        return _org_out(orgs.get_org(s, org))
+        return org_out(orgs.get_org(s, org))
 
 
 def _site_out(site: Site, org_code: str) -> SiteOut:
@@ -81,3 +81,10 @@ def list_grades(actor: ActorDep, metal: Annotated[str | None, Query(pattern="^(A
                      isri=g.isri, default_metal_pct=float(g.default_metal_pct),
                      hazardous=g.hazardous, hazardous_code=g.hazardous_code, source=g.source)
             for g in catalogue.grades().values() if metal is None or g.metal == metal]
+
+
+@router.get("/regions", response_model=list[RegionOut], summary="Administrative divisions")
+def list_regions(actor: ActorDep) -> list[RegionOut]:
+    """GB/T 2260 names from seed/regions.csv: every province, Guizhou's prefectures, the demo's."""
+    return [RegionOut(code=r.code, name_zh=r.name_zh, name_en=r.name_en, level=r.level)
+            for r in catalogue.regions().values()]

@@ -10,13 +10,15 @@ from fastapi import APIRouter, Query
 from api.deps import ActorDep, DbDep, SettingsDep
 from api.schemas import (
     ByProvenance,
+    LateKg,
     MassBalanceReport,
     ProducerShareOut,
     RecycledShareReport,
     SiteBalanceOut,
 )
+from domain.accounting import percent
 from domain.mass_balance import mass_balance
-from domain.reports import recycled_share
+from domain.reports import log_position, recycled_share
 
 router = APIRouter(tags=["reports"])
 
@@ -38,26 +40,37 @@ def recycled_share_report(
         to: Annotated[date, Query(description="Day after the last (exclusive).")],
         producer: Annotated[str | None, Query(max_length=32)] = None) -> RecycledShareReport:
     """Metal kilograms by class over each producer's melts in [from, to), local dates in the
-    platform's time zone, and the exact shares of DOMAIN.md §6 (null when nothing was melted).
-    Producers see their own figures; auditors see every producer."""
+    platform's time zone, and the exact shares of docs/domain.md, Accounting (null when nothing
+    was melted); the producer's own rework in no term. Producers see their own figures;
+    auditors see every producer. `as_of` is the highest event `seq` included."""
     with db.read() as s:
         rows = recycled_share(s, actor=actor, metal=metal, start=from_, end=to, tz=settings.tz,
                               producer=producer)
+        as_of = log_position(s)
     # `from_` is accepted by name (populate_by_name); without pydantic's mypy plugin, mypy only
     # knows the field by its alias "from", which is not a valid keyword.
     return RecycledShareReport(  # type: ignore[call-arg]
-        metal=metal, from_=from_.isoformat(), to=to.isoformat(), timezone=settings.timezone,
+        as_of=as_of, metal=metal, from_=from_.isoformat(), to=to.isoformat(),
+        timezone=settings.timezone,
         producers=[ProducerShareOut(
             org=r.org_code, name=r.name, post_consumer_kg=_kg(r.inputs.post_consumer),
             pre_consumer_kg=_kg(r.inputs.pre_consumer), declared_kg=_kg(r.inputs.declared),
             primary_kg=_kg(r.inputs.primary), home_scrap_kg=_kg(r.inputs.home_scrap),
+            rework_kg=_kg(r.inputs.rework),
             recycled_share=_f(r.inputs.recycled_share),
+            recycled_pct=percent(r.inputs.recycled_share),
+            post_consumer_pct=percent(r.inputs.post_consumer_share),
+            pre_consumer_pct=percent(r.inputs.pre_consumer_share),
+            claimed_pct=percent(r.inputs.claimed_share),
             post_consumer_share=_f(r.inputs.post_consumer_share),
             pre_consumer_share=_f(r.inputs.pre_consumer_share),
             claimed_share=_f(r.inputs.claimed_share),
             by_provenance_kg=ByProvenance(in_province=_kg(r.in_province_g),
                                           out_of_province=_kg(r.out_of_province_g),
-                                          imported=_kg(r.imported_g)))
+                                          imported=_kg(r.imported_g)),
+            imported_by_country_kg={c: _kg(g) for c, g in sorted(r.imported_by_country_g.items())},
+            recorded_late_kg=LateKg(recycled=_kg(r.late_recycled_g),
+                                    denominator=_kg(r.late_denominator_g)))
             for r in rows])
 
 
@@ -69,16 +82,22 @@ def mass_balance_report(
         to: Annotated[date, Query(description="Day after the last (exclusive).")],
         site: Annotated[str | None, Query(max_length=32)] = None,
         metal: Annotated[str | None, Query(pattern="^(Al|Cu|Pb)$")] = None) -> MassBalanceReport:
-    """For every site and metal: opening + received + created − shipped − charged − losses =
-    closing, in kilograms, over [from, to) in the platform's time zone. Organisations see their
-    own sites; auditors see every site."""
+    """For every site and metal: opening + received + created + produced − shipped − charged −
+    losses = closing, in material kilograms, over [from, to) in the platform's time zone.
+    `produced` is what melts made; `primary_charged_kg` (primary metal charged into melts) is
+    shown beside the balance, never having been in stock. Organisations see their own sites;
+    auditors see every site."""
     with db.read() as s:
         rows = mass_balance(s, actor=actor, start=from_, end=to, tz=settings.tz, site=site,
                             metal=metal)
-    return MassBalanceReport(from_=from_.isoformat(), to=to.isoformat(),  # type: ignore[call-arg]
+        as_of = log_position(s)
+    return MassBalanceReport(as_of=as_of, from_=from_.isoformat(),  # type: ignore[call-arg]
+                             to=to.isoformat(),
                              timezone=settings.timezone, sites=[SiteBalanceOut(
-                                 site=r.site_code, org=r.org_code, metal=r.metal,
+                                 site=r.site_code, site_name=r.site_name, org=r.org_code,
+                                 org_name=r.org_name, metal=r.metal,
                                  opening_kg=_kg(r.opening_g), received_kg=_kg(r.received_g),
-                                 created_kg=_kg(r.created_g), shipped_kg=_kg(r.shipped_g),
-                                 charged_kg=_kg(r.charged_g), losses_kg=_kg(r.losses_g),
-                                 closing_kg=_kg(r.closing_g)) for r in rows])
+                                 created_kg=_kg(r.created_g), produced_kg=_kg(r.produced_g),
+                                 shipped_kg=_kg(r.shipped_g), charged_kg=_kg(r.charged_g),
+                                 losses_kg=_kg(r.losses_g), closing_kg=_kg(r.closing_g),
+                                 primary_charged_kg=_kg(r.primary_g)) for r in rows])

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from domain import lot_record as lr
 from domain.commands import Assay
-from domain.events.context import Ctx, SiteInfo, ppm
-from domain.events.plan import Plan
+from domain.events.store import SiteInfo
+from domain.events.units import ppm
+from domain.events.workspace import Workspace
 
 
-def plan_assay(ctx: Ctx, cmd: Assay, site: SiteInfo, taken: set[str]) -> Plan:
-    lot = ctx.held_lot(cmd.lot, "/lot", site)
-
-    def apply(seq: int, occurred_at: datetime) -> None:
-        lot.assay_ppm = ppm(cmd.metal_pct)
-        ctx.save_lot(lot, seq=seq, role="assayed")
-
-    return Plan(apply=apply)
+def plan_assay(ws: Workspace, cmd: Assay, site: SiteInfo, seq: int) -> list[str]:
+    lot = ws.held_lot(cmd.lot, "/lot", site, cmd.occurred_at)
+    ws.put(lot, lr.assay(lot, ppm(cmd.metal_pct), seq=seq, at=cmd.occurred_at), seq=seq,
+           role="assayed")
+    return []

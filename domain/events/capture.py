@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, bindparam, insert, label, select
+from sqlalchemy import bindparam, label, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -18,28 +18,28 @@ from domain.auth import Actor
 from domain.errors import Conflict, DomainError, InvalidInput
 from domain.events.assay import plan_assay
 from domain.events.collect import plan_collect
-from domain.events.context import Ctx, SiteInfo
+from domain.events.imports import plan_import
 from domain.events.melt import plan_melt
-from domain.events.plan import Plan
 from domain.events.shipment import plan_receive, plan_ship
+from domain.events.store import SiteInfo, event_t, next_ids
 from domain.events.transform import plan_transform
 from domain.events.void import plan_void
-from domain.models import Event, Org, Site
+from domain.events.workspace import Workspace
+from domain.models import Org, Site
 from domain.models.types import utcnow
+from domain.periods import check_open
 from domain.settings import Settings
 
-# SQLModel sets `__table__` on table classes at runtime but does not declare it for type checkers.
-event_t: Table = Event.__table__  # type: ignore[attr-defined]
-
-PLANNERS: dict[str, Callable[[Ctx, Any, SiteInfo, set[str]], Plan]] = {
-    "collect": plan_collect, "declare": plan_collect, "transform": plan_transform,
+PLANNERS: dict[str, Callable[[Workspace, Any, SiteInfo, int], list[str]]] = {
+    "collect": plan_collect, "declare": plan_collect, "import": plan_import,
+    "transform": plan_transform,
     "ship": plan_ship, "receive": plan_receive, "assay": plan_assay, "melt": plan_melt,
     "void": plan_void,
 }
 MAX_BATCH = 1000
-# Built once (see context.py): the events of a batch that were stored before, and the insert.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+# Built once: the events of a batch that were stored before.
 PRIORS = select(event_t).where(event_t.c.id.in_(bindparam("ids", expanding=True)))
-INSERT_EVENT = insert(event_t).returning(event_t.c.seq)
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,15 @@ def canonical(cmd: c.Command) -> tuple[dict[str, Any], str]:
 
 
 def record_events(session: Session, *, actor: Actor, settings: Settings,
-                  events: Sequence[c.Command], batch: bool | None = None) -> list[Recorded]:
+                  events: Sequence[c.Command], batch: bool | None = None,
+                  now: datetime | None = None) -> list[Recorded]:
     """Check and store `events` in order, all or nothing (the caller owns the transaction).
 
     An event whose id was stored before with the same body is answered with its original
     result; with a different body it is refused. In a batch (by default: more than one event)
-    a failure's pointer starts with `/events/{index}`.
+    a failure's pointer starts with `/events/{index}`. The batch is planned in memory over the
+    lots it names, read (and locked) up front, and stored in one step. `now` is the recording
+    time: the server's clock, unless a loader of historical records (the demo) sets it.
     """
     batch = len(events) > 1 if batch is None else batch
     actor.require("operator", "manager")
@@ -84,47 +87,58 @@ def record_events(session: Session, *, actor: Actor, settings: Settings,
             raise InvalidInput(f"event id {cmd.id} appears twice in the batch",
                                code="duplicate-event-id", pointer=f"/events/{i}/id")
         seen.add(str(cmd.id))
-    ctx = Ctx(session, actor, settings)
-    priors = {row["id"]: row for row in ctx.conn.execute(PRIORS, {"ids": list(seen)}).mappings()}
-    taken: set[str] = set()
+    ws = Workspace(session, actor, settings)
+    priors = {row["id"]: row for row in ws.conn.execute(PRIORS, {"ids": list(seen)}).mappings()}
+    fresh = [cmd for cmd in events if str(cmd.id) not in priors]
+    ws.prefetch(fresh)
+    seqs = iter(next_ids(ws.conn, event_t, "seq", len(fresh)))
+    now = now or utcnow()
     out = []
     for i, cmd in enumerate(events):
         try:
-            out.append(_record_one(ctx, cmd, taken, priors.get(str(cmd.id))))
+            prior = priors.get(str(cmd.id))
+            out.append(_replay(ws, cmd, prior) if prior is not None
+                       else _record_one(ws, cmd, next(seqs), now))
         except DomainError as err:
             if batch:
                 err.pointer = f"/events/{i}{err.pointer or ''}"
                 err.extra["index"] = i
             raise
-    ctx.flush()
+    ws.store()
     return out
 
 
-def _record_one(ctx: Ctx, cmd: c.Command, taken: set[str], prior: Any) -> Recorded:
+def _replay(ws: Workspace, cmd: c.Command, prior: Any) -> Recorded:
+    if prior["payload_hash"] != canonical(cmd)[1] or prior["org_id"] != ws.actor.org_id:
+        raise Conflict(f"event {cmd.id} was recorded before with a different body",
+                       code="idempotency-conflict", pointer="/id")
+    return _recorded(ws, prior, replay=True)
+
+
+def _record_one(ws: Workspace, cmd: c.Command, seq: int, now: datetime) -> Recorded:
     payload, digest = canonical(cmd)
-    event_id = str(cmd.id)
-    if prior is not None:
-        if prior["payload_hash"] != digest or prior["org_id"] != ctx.actor.org_id:
-            raise Conflict(f"event {event_id} was recorded before with a different body",
-                           code="idempotency-conflict", pointer="/id")
-        return _recorded(ctx, prior, replay=True)
-    site = ctx.own_site(cmd.site)
-    now = utcnow()
-    if cmd.occurred_at > now + timedelta(minutes=ctx.settings.clock_skew_minutes):
+    site = ws.own_site(cmd.site)
+    if cmd.occurred_at > now + timedelta(minutes=ws.settings.clock_skew_minutes):
         raise InvalidInput("occurred_at is in the future", code="occurred-in-future",
                            pointer="/occurred_at")
-    plan = PLANNERS[cmd.type](ctx, cmd, site, taken)
+    earliest = max(EARLIEST, now - timedelta(days=ws.settings.backdate_days))
+    if cmd.occurred_at < earliest:
+        raise InvalidInput(f"occurred_at is before {earliest.date().isoformat()}: events may be "
+                           f"recorded at most {ws.settings.backdate_days} days after they occur",
+                           code="occurred-too-early", pointer="/occurred_at")
     offset = cmd.occurred_at.utcoffset()
-    row = {"id": event_id, "type": cmd.type, "org_id": site.org_id, "site_id": site.id,
-           "user_id": ctx.actor.user_id, "occurred_at": cmd.occurred_at,
+    row = {"seq": seq, "id": str(cmd.id), "type": cmd.type, "org_id": site.org_id,
+           "site_id": site.id, "user_id": ws.actor.user_id, "occurred_at": cmd.occurred_at,
            "occurred_offset_min": int(offset.total_seconds() // 60) if offset else 0,
            "recorded_at": now, "payload": payload, "payload_hash": digest,
-           "created_lots": plan.created_lots}
-    seq = ctx.conn.execute(INSERT_EVENT, row).scalar_one()
-    plan.apply(seq, cmd.occurred_at)
-    return Recorded(seq=seq, id=event_id, type=cmd.type, org_code=site.org_code,
+           "created_lots": []}
+    ws.event_row(row)  # before planning: a void stores what is planned so far, this row too
+    row["created_lots"] = created = PLANNERS[cmd.type](ws, cmd, site, seq)
+    check_open(ws.closed, metals=ws.metals_of(seq), at=cmd.occurred_at, org_id=site.org_id,
+               tz=ws.settings.tz)
+    return Recorded(seq=seq, id=str(cmd.id), type=cmd.type, org_code=site.org_code,
                     site_code=site.code, occurred_at=cmd.occurred_at, recorded_at=now,
-                    payload=payload, created_lots=plan.created_lots, replay=False)
+                    payload=payload, created_lots=created, replay=False)
 
 
 def local_time(utc: datetime, offset_min: int) -> datetime:
@@ -132,8 +146,8 @@ def local_time(utc: datetime, offset_min: int) -> datetime:
     return utc.astimezone(timezone(timedelta(minutes=offset_min)))
 
 
-def _recorded(ctx: Ctx, row: Any, *, replay: bool) -> Recorded:
-    names = ctx.session.execute(select(col(Org.code), label("site_code", col(Site.code)))
+def _recorded(ws: Workspace, row: Any, *, replay: bool) -> Recorded:
+    names = ws.session.execute(select(col(Org.code), label("site_code", col(Site.code)))
                                 .join(Site, col(Site.org_id) == Org.id)
                                 .where(col(Site.id) == row["site_id"])).one()
     return Recorded(seq=row["seq"], id=row["id"], type=row["type"], org_code=names.code,

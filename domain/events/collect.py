@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from domain import catalogue, codes
+from domain import lot_record as lr
 from domain.commands import Collect, Declare
-from domain.errors import InvalidInput
-from domain.events.context import Ctx, SiteInfo, grams
-from domain.events.plan import Plan
+from domain.errors import DomainError, InvalidInput
+from domain.events import hazardous
+from domain.events.store import SiteInfo
+from domain.events.units import grams
+from domain.events.workspace import Workspace
 
 
 def check_grade(metal: str, grade_code: str, pointer: str = "/grade") -> catalogue.Grade:
@@ -21,33 +22,34 @@ def check_grade(metal: str, grade_code: str, pointer: str = "/grade") -> catalog
     return grade
 
 
-def plan_collect(ctx: Ctx, cmd: Collect | Declare, site: SiteInfo, taken: set[str]) -> Plan:
+def plan_collect(ws: Workspace, cmd: Collect | Declare, site: SiteInfo, seq: int) -> list[str]:
     grade = check_grade(cmd.metal, cmd.grade)
     mass = grams(cmd.mass_kg)
     if cmd.gross_kg is not None and cmd.tare_kg is not None \
             and grams(cmd.gross_kg) - grams(cmd.tare_kg) != mass:
         raise InvalidInput("mass_kg must equal gross_kg − tare_kg", code="gross-tare-mismatch",
                            pointer="/mass_kg")
+    region = site.region
+    evidence = "traced"
     if isinstance(cmd, Declare):
         evidence = "declared"
         supplier = cmd.supplier
         if supplier is not None and supplier.uscc:
             try:
                 codes.normalize_uscc(supplier.uscc)
-            except Exception as exc:
-                exc.pointer = "/supplier/uscc"  # type: ignore[attr-defined]
+            except DomainError as exc:
+                exc.pointer = "/supplier/uscc"
                 raise
-        region = supplier.region if supplier and supplier.region else site.region
-    else:
-        evidence = "traced"
-        region = site.region
-    cell = (cmd.origin, ctx.provenance_of(region), evidence)
-    code = ctx.new_code(cmd.lot, "/lot", taken, site=site)
-
-    def apply(seq: int, occurred_at: datetime) -> None:
-        ctx.create_lot(seq=seq, code=code, metal=cmd.metal, grade=grade.code, mass_g=mass,
-                       cells={cell: mass}, site=site, default_ppm=grade.default_ppm)
-        ctx.move(seq=seq, site_id=site.id, metal=cmd.metal, kind="created", grams=mass,
-                 occurred_at=occurred_at)
-
-    return Plan(apply=apply, created_lots=[code])
+        if supplier is not None and supplier.region:
+            region = supplier.region
+    hazardous.require_licence(ws, site, [grade.code], cmd.occurred_at, "/grade", seq=seq,
+                              intake_g=mass)
+    code = ws.new_code(cmd.lot, "/lot", site=site)
+    lot = lr.create(code=code, metal=cmd.metal, grade=grade.code, mass_g=mass,
+                    cells={(cmd.origin, ws.provenance_of(region), evidence, ""): mass},
+                    org_id=site.org_id, site_id=site.id, default_ppm=grade.default_ppm,
+                    assay_ppm=None, seq=seq, at=cmd.occurred_at)
+    ws.put(None, lot, seq=seq, role="out")
+    ws.move(seq=seq, site_id=site.id, metal=cmd.metal, kind="created", grams=mass,
+            at=cmd.occurred_at)
+    return [code]

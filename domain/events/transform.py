@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from domain import composition as comp
+from domain import lot_record as lr
 from domain.commands import Transform
 from domain.errors import InvalidInput, RuleViolation
+from domain.events import hazardous
 from domain.events.collect import check_grade
-from domain.events.context import Ctx, LotState, SiteInfo, grams
-from domain.events.plan import Plan
+from domain.events.store import SiteInfo
+from domain.events.units import grams
+from domain.events.workspace import Workspace
+from domain.lot_record import LotRecord
 
 
-def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) -> Plan:
-    inputs: list[tuple[LotState, int]] = []
-    seen: set[int] = set()
+def plan_transform(ws: Workspace, cmd: Transform, site: SiteInfo, seq: int) -> list[str]:
+    at = cmd.occurred_at
+    inputs: list[tuple[LotRecord, int]] = []
+    seen: set[str] = set()
     for i, item in enumerate(cmd.inputs):
         pointer = f"/inputs/{i}/lot"
-        lot = ctx.held_lot(item.lot, pointer, site)
-        if lot.id in seen:
+        lot = ws.held_lot(item.lot, pointer, site, at)
+        if lot.code in seen:
             raise InvalidInput("a lot may appear only once among the inputs",
                                code="duplicate-lot", pointer=pointer)
-        seen.add(lot.id)
+        seen.add(lot.code)
         want = lot.mass_g if item.mass_kg is None else grams(item.mass_kg)
         if want > lot.mass_g:
             raise RuleViolation(
@@ -29,7 +32,7 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
                 code="insufficient-mass", pointer=f"/inputs/{i}/mass_kg")
         if inputs and lot.metal != inputs[0][0].metal:
             raise InvalidInput("all inputs of a transformation must be of one metal",
-                                code="metal-mismatch", pointer=pointer)
+                               code="metal-mismatch", pointer=pointer)
         inputs.append((lot, want))
     metal = inputs[0][0].metal
     input_grades = {lot.grade for lot, _ in inputs}
@@ -38,7 +41,7 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
     for i, out in enumerate(cmd.outputs):
         if out.metal is not None and out.metal != metal:
             raise InvalidInput(f"a transformation of {metal} cannot yield {out.metal}",
-                                code="metal-mismatch", pointer=f"/outputs/{i}/metal")
+                               code="metal-mismatch", pointer=f"/outputs/{i}/metal")
         if out.grade is None and len(input_grades) > 1:
             raise InvalidInput("the inputs have different grades: name the output's grade",
                                code="grade-required", pointer=f"/outputs/{i}/grade")
@@ -47,8 +50,10 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
             default = next(lot.default_ppm for lot, _ in inputs if lot.grade == grade_code)
         else:
             default = check_grade(metal, grade_code, f"/outputs/{i}/grade").default_ppm
-        outputs.append((out, grade_code, default, grams(out.mass_kg)))
+        outputs.append((grade_code, default, grams(out.mass_kg)))
 
+    hazardous.require_licence(ws, site, [*input_grades, *(g for g, _, _ in outputs)], at,
+                              "/inputs")
     total_in = sum(g for _, g in inputs)
     total_out = sum(g for *_, g in outputs)
     if total_out > total_in:
@@ -57,28 +62,21 @@ def plan_transform(ctx: Ctx, cmd: Transform, site: SiteInfo, taken: set[str]) ->
             code="output-exceeds-input", pointer="/outputs")
     # An output of the inputs' single grade keeps their metal content (mass-weighted) when any
     # input was assayed; a new grade starts from its default.
-    carried_ppm = None
+    carried = None
     if len(input_grades) == 1 and any(lot.assay_ppm is not None for lot, _ in inputs):
-        carried_ppm = (sum(lot.metal_ppm * g for lot, g in inputs) + total_in // 2) // total_in
-    codes_out = [ctx.new_code(out.lot, f"/outputs/{i}/lot", taken)
-                 for i, (out, *_) in enumerate(outputs)]
+        carried = (sum(lot.metal_ppm * g for lot, g in inputs) + total_in // 2) // total_in
+    new_codes = [ws.new_code(out.lot, f"/outputs/{i}/lot") for i, out in enumerate(cmd.outputs)]
 
-    def apply(seq: int, occurred_at: datetime) -> None:
-        pooled = []
-        for lot, want in inputs:
-            taken_cells, rest = comp.take(lot.cells, want)
-            pooled.append(taken_cells)
-            lot.cells, lot.mass_g = rest, lot.mass_g - want
-            if lot.mass_g == 0:
-                lot.status = "consumed"
-            ctx.save_lot(lot, seq=seq, role="in")
-        shares, _loss = comp.distribute(comp.combine(pooled), [g for *_, g in outputs])
-        for code, (_, grade, default, mass), cells in zip(codes_out, outputs, shares,
-                                                          strict=True):
-            ctx.create_lot(seq=seq, code=code, metal=metal, grade=grade, mass_g=mass,
-                           cells=cells, site=site, default_ppm=default,
-                           assay_ppm=carried_ppm if grade in input_grades else None)
-        ctx.move(seq=seq, site_id=site.id, metal=metal, kind="loss", grams=total_in - total_out,
-                 occurred_at=occurred_at)
-
-    return Plan(apply=apply, created_lots=codes_out)
+    pooled = []
+    for lot, want in inputs:
+        after, taken = lr.spend(lot, want, seq=seq, at=at)
+        pooled.append(taken)
+        ws.put(lot, after, seq=seq, role="in")
+    shares, _loss = comp.allocate(comp.combine(pooled), [g for *_, g in outputs])
+    for code, (grade, default, mass), cells in zip(new_codes, outputs, shares, strict=True):
+        ws.put(None, lr.create(code=code, metal=metal, grade=grade, mass_g=mass, cells=cells,
+                               org_id=site.org_id, site_id=site.id, default_ppm=default,
+                               assay_ppm=carried if grade in input_grades else None, seq=seq,
+                               at=at), seq=seq, role="out")
+    ws.move(seq=seq, site_id=site.id, metal=metal, kind="loss", grams=total_in - total_out, at=at)
+    return new_codes

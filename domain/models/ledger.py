@@ -11,9 +11,12 @@ from domain.models.types import BigId, UtcDateTime
 
 
 class Movement(SQLModel, table=True):
-    """Grams entering or leaving a site's stock: kind is created, received, shipped, charged, loss.
+    """Grams entering or leaving a site's stock: kind is created (collected, declared, sorted
+    out), produced (a melt's product), received, shipped, charged (lots into a melt), loss, or
+    primary (primary metal charged into a melt: bought in, never in stock, shown for reference).
 
-    For every site and metal: Σ created + received − shipped − charged − loss = the site's stock.
+    For every site and metal: Σ created + produced + received − shipped − charged − loss = the
+    site's stock.
     """
 
     __tablename__ = "movement"
@@ -23,13 +26,14 @@ class Movement(SQLModel, table=True):
     event_seq: int = Field(sa_type=BigInteger, foreign_key="event.seq", index=True)
     site_id: int = Field(foreign_key="site.id")
     metal: str = Field(max_length=2)
-    kind: str = Field(max_length=10)
+    kind: str = Field(max_length=10)  # see INFLOW and OUTFLOW in domain/mass_balance.py
     grams: int = Field(sa_type=BigInteger)
     occurred_at: datetime = Field(sa_type=UtcDateTime)
 
 
 class MeltInput(SQLModel, table=True):
-    """Metal grams one melt drew from one composition cell (origin, provenance, evidence)."""
+    """Metal grams one melt drew from one composition cell (origin, provenance, evidence), and
+    whether it is the producer's own rework."""
 
     __tablename__ = "melt_input"
     __table_args__ = (Index("ix_melt_input_metal_time_org", "metal", "occurred_at", "org_id"),)
@@ -43,3 +47,5 @@ class MeltInput(SQLModel, table=True):
     provenance: str = Field(max_length=16)
     evidence: str = Field(max_length=8)
     metal_g: int = Field(sa_type=BigInteger)
+    # Metal the producer's own melt made, charged again by it: in neither term of its share.
+    rework: bool = Field(default=False)

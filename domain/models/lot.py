@@ -35,6 +35,11 @@ class Lot(SQLModel, table=True):
     # Seq of the latest event that changed this lot: an event may be voided only while it is the
     # latest on every lot it touched.
     last_seq: int = Field(sa_type=BigInteger)
+    # When that event occurred: an event that uses the lot may not occur before it.
+    last_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Σ grams charged into melts × metal ppm: each charge's metal is the difference of the
+    # rounded cumulative totals, so that the charges of a lot add up to its exact metal.
+    charged_gppm: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 

@@ -27,7 +27,8 @@ def test_collect_answers_201_with_the_stored_event_and_the_lot(api):
         "grade": "AL-TALC", "status": "active", "mass_kg": 412.5, "metal_fraction": 0.88,
         "assayed": False, "custodian": {"org": "COL", "site": "COL-S1"}, "destination": None,
         "cells": [{"origin": "post_consumer", "provenance": "in_province",
-                   "evidence": "traced", "mass_kg": 412.5}]}
+                   "evidence": "traced", "mass_kg": 412.5, "melted_by": None,
+                   "country": None}]}
 
 
 def test_exact_replay_answers_200_with_the_original_result(api):
@@ -170,15 +171,22 @@ def test_recycled_share_report_over_http(api):
     assert api.post("S", "/events", melt).status_code == 201
     r = api.get("AGENCY", "/reports/recycled-share", metal="Al", **{"from": "2026-01-01",
                                                                      "to": "2027-01-01"})
-    assert r.json() == {"metal": "Al", "from": "2026-01-01", "to": "2027-01-01",
+    share = 880 / 999.64  # 0.880316…: 88.03 % for display
+    assert r.json() == {"as_of": 2, "unit": "metal kg", "metal": "Al", "from": "2026-01-01",
+                        "to": "2027-01-01",
                         "timezone": "Asia/Shanghai", "producers": [{
                             "org": "S", "name": "S Co.", "post_consumer_kg": 880.0,
                             "pre_consumer_kg": 0.0, "declared_kg": 0.0, "primary_kg": 119.64,
-                            "home_scrap_kg": 0.0, "recycled_share": 880 / 999.64,
+                            "home_scrap_kg": 0.0, "rework_kg": 0.0, "recycled_share": 880 / 999.64,
                             "post_consumer_share": 880 / 999.64, "pre_consumer_share": 0.0,
                             "claimed_share": 880 / 999.64,
                             "by_provenance_kg": {"in_province": 880.0, "out_of_province": 0.0,
-                                                 "imported": 0.0}}]}
+                                                 "imported": 0.0},
+                            "imported_by_country_kg": {},
+                            "recorded_late_kg": {"recycled": 0.0, "denominator": 0.0},
+                            "recycled_pct": 88.03, "post_consumer_pct": 88.03,
+                            "pre_consumer_pct": 0.0, "claimed_pct": 88.03}]}
+    assert round(share * 100, 2) == 88.03
     assert api.get("COL", "/reports/recycled-share", metal="Al",
                    **{"from": "2026-01-01", "to": "2027-01-01"}).json()["producers"] == []
 
@@ -191,11 +199,14 @@ def test_unknown_event_id_is_404(api):
 def test_mass_balance_report_over_http(api):
     api.post("COL", "/events", collect(api, mass="12.345"))
     r = api.get("COL", "/reports/mass-balance", **{"from": "2026-01-01", "to": "2027-01-01"})
-    assert r.json() == {"from": "2026-01-01", "to": "2027-01-01", "timezone": "Asia/Shanghai",
-                        "sites": [{"site": "COL-S1", "org": "COL", "metal": "Al",
+    assert r.json() == {"as_of": 1, "unit": "material kg", "from": "2026-01-01",
+                        "to": "2027-01-01", "timezone": "Asia/Shanghai",
+                        "sites": [{"site": "COL-S1", "site_name": "COL-S1", "org": "COL",
+                                   "org_name": "COL Co.", "metal": "Al",
                                    "opening_kg": 0.0, "received_kg": 0.0, "created_kg": 12.345,
-                                   "shipped_kg": 0.0, "charged_kg": 0.0, "losses_kg": 0.0,
-                                   "closing_kg": 12.345}]}
+                                   "produced_kg": 0.0, "shipped_kg": 0.0, "charged_kg": 0.0,
+                                   "losses_kg": 0.0, "closing_kg": 12.345,
+                                   "primary_charged_kg": 0.0}]}
     assert api.get("OTHER", "/reports/mass-balance",
                    **{"from": "2026-01-01", "to": "2027-01-01"}).json()["sites"] == []
     r = api.get("COL", "/reports/mass-balance", **{"from": "2026-01-01", "to": "2025-01-01"})

@@ -11,10 +11,9 @@ from domain.errors import Unauthenticated
 
 ORG = {"code": "ZY-NEW", "name": "遵义新回收站", "kind": "collector",
        "uscc": "91350100M000100Y43", "region": "520300",
-       "licences": [{"kind": "hazardous_waste", "number": "GZ-HW-2026-001",
-                     "categories": ["HW31"], "annual_capacity_t": 5000,
-                     "valid_from": "2026-01-01T00:00:00+08:00",
-                     "valid_to": "2030-12-31T00:00:00+08:00"}]}
+       "licences": [{"kind": "collection", "number": "GZ-HW-2026-001",
+                     "categories": ["HW31"], "capacity_t_per_year": 5000,
+                     "valid_from": "2026-01-01", "valid_to": "2030-12-31"}]}
 
 
 def test_admin_creates_an_org_whose_manager_adds_sites_and_users(api):

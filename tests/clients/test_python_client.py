@@ -258,28 +258,30 @@ def test_cli_recycled_share_prints_a_table_of_percentages(server: str, world: Wo
     assert (row["recycled_share"], row["claimed_share"]) == (pytest.approx(800 / 1200),
                                                              pytest.approx(1070 / 1200))
     token = client(server, "AGENCY").token
-    result = runner.invoke(cli, ["--url", server, "--token", str(token), "report",
-                                 "recycled-share", "--metal", "Al", "--from", "2026-01-01",
-                                 "--to", "2027-01-01"])
-    assert result.exit_code == 0, result.output
-    assert "Recycled share of Al, 2026-01-01 to 2027-01-01 (exclusive)" in result.output
-    [line] = [ln for ln in result.output.splitlines() if "S Co." in ln]
-    cells = [c.strip() for c in line.strip("│ ").split("│")]
-    assert cells == ["S", "S Co.", "800.000", "0.000", "270.000", "130.000", "0.000",
-                     "66.67 %", "66.67 %", "0.00 %", "89.17 %"]
+    for command in (["reports", "share"], ["report", "recycled-share"]):  # the old name too
+        result = runner.invoke(cli, ["--url", server, "--token", str(token), *command,
+                                     "--metal", "Al", "--from", "2026-01-01", "--to", "2027-01-01"])
+        assert result.exit_code == 0, result.output
+        assert "Recycled share of Al, 2026-01-01 to 2027-01-01 (exclusive), metal kg" in result.output
+        [line] = [ln for ln in result.output.splitlines() if "S Co." in ln]
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        # The 800 kg of eligible metal came from COL's site, in the province.
+        assert cells == ["S", "S Co.", "800.000", "0.000", "270.000", "130.000", "0.000",
+                         "66.67 %", "66.67 %", "0.00 %", "89.17 %", "800.000", "0.000", "0.000"]
 
 
 def test_cli_mass_balance_and_lot(server: str, world: World, runner: CliRunner) -> None:
     lot = melt_chain(world)
     token = client(server, "COL").token
     base = ["--url", server, "--token", str(token)]
-    result = runner.invoke(cli, [*base, "report", "mass-balance", "--from", "2026-01-01",
+    result = runner.invoke(cli, [*base, "reports", "balance", "--from", "2026-01-01",
                                  "--to", "2027-01-01"])
     assert result.exit_code == 0, result.output
+    assert "material kg" in result.output
     [line] = [ln for ln in result.output.splitlines() if "COL-S1" in ln]
     assert [c.strip() for c in line.strip("│ ").split("│")] == [
-        "COL-S1", "COL", "Al", "0.000", "0.000", "1,000.000", "1,000.000", "0.000", "0.000",
-        "0.000"]
+        "COL-S1", "COL-S1", "COL", "COL Co.", "Al", "0.000", "0.000", "1,000.000", "0.000",
+        "1,000.000", "0.000", "0.000", "0.000"]
     card = runner.invoke(cli, [*base, "lot", lot.lower()])
     assert card.exit_code == 0, card.output
     assert f"Lot {lot[:3]}-{lot[3:6]}-{lot[6:]}" in card.output
@@ -289,6 +291,69 @@ def test_cli_mass_balance_and_lot(server: str, world: World, runner: CliRunner) 
     assert "422 invalid-lot-code" in missing.output
 
 
+def test_cli_lots_filters_and_names_the_grade(server: str, world: World,
+                                              runner: CliRunner) -> None:
+    first = world.collect("COL", 100)
+    world.collect("COL", 50, metal="Cu", grade="CU-BARLEY")
+    shipped = world.collect("COL", 70)
+    world.ship("COL", [shipped], "S-S1", transport={"mode": "rail", "distance_km": 120})
+    base = ["--url", server, "--token", str(client(server).token), "lots"]
+    result = runner.invoke(cli, [*base, "--metal", "Al", "--status", "active"])
+    assert result.exit_code == 0, result.output
+    rows = [[c.strip() for c in ln.strip("│ ").split("│")] for ln in result.output.splitlines()
+            if ln.startswith("│")]
+    ubc = "Post-consumer aluminium used beverage cans, loose (UBC)"
+    assert rows == [[f"{first[:3]}-{first[3:6]}-{first[6:]}", "Al", "AL-TALC", ubc, "active",
+                     "100.000", "COL · COL-S1"]]
+    assert "1 lots" in result.output
+    moving = runner.invoke(cli, [*base, "--status", "in_transit", "--json"])
+    assert [json.loads(x)["code"] for x in moving.output.splitlines()] == [shipped]
+    few = runner.invoke(cli, [*base, "--limit", "2"])
+    assert "2 lots (more: raise --limit, or --limit 0 for all)" in few.output
+    bad = runner.invoke(cli, [*base, "--status", "lost"])
+    assert bad.exit_code == 2
+
+
+def test_cli_login_reads_the_password_from_stdin_or_the_environment(
+        server: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    piped = runner.invoke(cli, ["--url", server, "login", "col-op", "--print"],
+                          input=f"{PASSWORD}\n")
+    assert piped.exit_code == 0, piped.output
+    assert len(piped.output.strip()) >= 32
+    wrong = runner.invoke(cli, ["--url", server, "login", "col-op"], input="nope\n")
+    assert wrong.exit_code == 1 and "401 bad-credentials" in wrong.output
+    empty = runner.invoke(cli, ["--url", server, "login", "col-op"], input="")
+    assert empty.exit_code == 2 and "no password" in empty.output
+    monkeypatch.setenv("SCRAPTRACE_PASSWORD", PASSWORD)
+    env = runner.invoke(cli, ["--url", server, "login", "col-op"], input="")
+    assert env.exit_code == 0 and "logged in to" in env.output
+
+
+@pytest.mark.parametrize("command", [[], ["login"], ["lots"], ["reports"], ["reports", "share"],
+                                     ["reports", "balance"], ["push"], ["lot"]])
+def test_cli_help_texts_are_clean(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(cli, [*command, "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert " ." not in result.output and "[default: the" not in result.output
+    assert "completion" not in result.output
+
+
 def test_new_event_ids_are_distinct_uuids() -> None:
     ids = {new_event_id() for _ in range(100)}
     assert len(ids) == 100 and all(len(i) == 36 for i in ids)
+
+
+def test_the_client_reads_another_organisations_event_as_a_redacted_view(server: str,
+                                                                          world: World) -> None:
+    code = world.collect("COL", 300, source={"kind": "dealer", "name": "Dealer Li"})
+    ship = world.ship("COL", [code], "S-S1", transport={"mode": "rail", "waybill": "W-1"})
+    smelter = client(server, "S")
+    assert smelter.event(ship.id) == {
+        "id": ship.id, "type": "ship", "seq": ship.seq, "org": "COL", "site": "COL-S1",
+        "occurred_at": ship.occurred_at.isoformat(), "voided_by": None, "redacted": True,
+        "lots": [code], "to_site": "S-S1", "transport": {"mode": "rail", "distance_km": None}}
+    history = list(smelter.events(lot=code))
+    assert [(e["type"], e["redacted"], e.get("source")) for e in history] == [
+        ("collect", True, None), ("ship", True, None)]
+    assert [e.get("source") for e in client(server, "COL").events(lot=code)] == [
+        {"kind": "dealer", "region": None, "name": "Dealer Li"}, None]

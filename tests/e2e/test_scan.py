@@ -4,6 +4,7 @@ camera; BarcodeDetector is removed, so the lazily loaded zxing-wasm decoder read
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARGS, PHONE, Server, shot
+from tests.e2e.test_logout_and_policy import RECORD_VIOLATIONS
 from tests.e2e.test_phone_app import login
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +40,8 @@ def test_camera_scan_of_a_label_opens_the_lot_card_through_zxing(
     auth = {"Authorization": f"Bearer {tok}"}
     lot = api.post("/events", headers=auth, json={
         "id": "6f1c1c57-5d0e-4b7e-9a55-3c1a1b2c3d4e", "type": "collect",
-        "occurred_at": "2026-05-04T09:30:00+08:00", "site": "GY-HS-1", "metal": "Cu",
+        "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(), "site": "GY-HS-1",
+        "metal": "Cu",
         "grade": "CU-BARLEY", "origin": "post_consumer", "mass_kg": 88.8}).json()
     code = lot["created_lots"][0]
     label = Image.open(io.BytesIO(api.get(f"/lots/{code}/label.png", headers=auth).content))
@@ -53,6 +56,7 @@ def test_camera_scan_of_a_label_opens_the_lot_card_through_zxing(
     try:
         context = browser.new_context(**PHONE, permissions=["camera"])
         context.add_init_script("delete window.BarcodeDetector")
+        context.add_init_script(RECORD_VIOLATIONS)  # zxing compiles its wasm under the CSP
         page = context.new_page()
         fetched: list[str] = []
         page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]))
@@ -67,5 +71,6 @@ def test_camera_scan_of_a_label_opens_the_lot_card_through_zxing(
         expect(page.get_by_test_id("lot-grade")).to_have_text("CU-BARLEY")
         shot(page, "11-scanned-lot")
         assert any(f.startswith("zxing_reader") and f.endswith(".wasm") for f in fetched)
+        assert page.evaluate("window.__csp") == []
     finally:
         browser.close()

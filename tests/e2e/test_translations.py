@@ -4,6 +4,7 @@ locales have the same keys: a new origin, status or transport mode cannot leak i
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from typing import Any, get_args
@@ -64,6 +65,24 @@ def test_event_labels_are_plain(locales: dict[str, dict[str, str]]) -> None:
     zh = {k.removeprefix("event."): v for k, v in locales["zh-CN"].items() if k.startswith("event.")}
     assert zh == {"collect": "回收登记", "receive": "到货签收", "ship": "发货",
                   "transform": "分拣/加工", "assay": "化验", "melt": "熔炼",
-                  "declare": "申报入账", "void": "作废"}
+                  "declare": "申报入账", "void": "作废", "import": "进口入账"}
     assert locales["zh-CN"]["provenance.in_province"] == "省内"
     assert locales["zh-CN"]["evidence.traced"] == "平台追溯"
+
+
+def documented_problem_codes() -> list[str]:
+    """Every code in the table of docs/api.md's "Problems" section, in its order."""
+    guide = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    found = [code for _, cell in re.findall(r"^\| (\d{3}) \| (.+?) \|", guide, flags=re.M)
+             for code in re.findall(r"`([a-z][a-z-]+)`", cell)]
+    assert len(found) >= 50  # the table was parsed, not skipped
+    return found
+
+
+@pytest.mark.parametrize("code", documented_problem_codes())
+def test_problem_code_has_a_message_in_both_languages(locales: dict[str, dict[str, str]],
+                                                      code: str) -> None:
+    zh, en = locales["zh-CN"].get(f"problem.{code}", ""), locales["en"].get(f"problem.{code}", "")
+    assert zh.strip() and en.strip()
+    assert re.search(r"[\u4e00-\u9fff]", zh), zh  # the Chinese message is Chinese
+    assert zh != en

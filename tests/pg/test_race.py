@@ -34,8 +34,8 @@ def pg_world(settings, db):
     return w
 
 
-def race(world: World, bodies: list[dict]) -> Counter[str]:
-    """Send every body at once, each on its own connection; count the outcomes."""
+def race(world: World, bodies: list[dict], org: str = "SORT") -> Counter[str]:
+    """Send every body at once, each on its own connection, as `org`; count the outcomes."""
     barrier = threading.Barrier(len(bodies))
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -45,7 +45,7 @@ def race(world: World, bodies: list[dict]) -> Counter[str]:
         barrier.wait()
         try:
             with world.db.write() as s:
-                record_events(s, actor=world.actors["SORT"], settings=world.settings,
+                record_events(s, actor=world.actors[org], settings=world.settings,
                               events=[cmd])
             outcome = "ok"
         except DomainError as err:
@@ -65,19 +65,23 @@ def race(world: World, bodies: list[dict]) -> Counter[str]:
 def test_two_shipments_of_one_lot_cannot_both_succeed(pg_world, run):
     w = pg_world
     lot = w.collect("SORT", 100)
-    bodies = [w.body("ship", "SORT-S1", lots=[lot], to_site="S-S1") for _ in range(2)]
+    # One instant for both: which one waits is the race, not the time order.
+    at = w.tick().isoformat()
+    bodies = [{**w.body("ship", "SORT-S1", lots=[lot], to_site="S-S1"), "occurred_at": at}
+              for _ in range(2)]
     assert race(w, bodies) == Counter({"ok": 1, "lot-not-active": 1})
     with w.db.read() as s:
-        assert get_lot(s, actor=w.admin, code=lot).status == "in_transit"
+        assert get_lot(s, actor=w.admin, code=lot).lot.status == "in_transit"
 
 
 def test_ten_partial_spends_take_only_what_the_lot_holds(pg_world):
     w = pg_world
     lot = w.collect("SORT", 100)
-    bodies = [w.body("transform", "SORT-S1", kind="split",
-                     inputs=[{"lot": lot, "mass_kg": 30}], outputs=[{"mass_kg": 30}])
-              for _ in range(10)]
+    at = w.tick().isoformat()
+    bodies = [{**w.body("transform", "SORT-S1", kind="split",
+                        inputs=[{"lot": lot, "mass_kg": 30}], outputs=[{"mass_kg": 30}]),
+               "occurred_at": at} for _ in range(10)]
     assert race(w, bodies) == Counter({"ok": 3, "insufficient-mass": 7})
     with w.db.read() as s:
-        left = get_lot(s, actor=w.admin, code=lot)
+        left = get_lot(s, actor=w.admin, code=lot).lot
     assert left.mass_g == 10_000 and sum(left.cells.values()) == 10_000

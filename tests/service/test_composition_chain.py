@@ -1,7 +1,7 @@
 """Cells carried through three transformations and a receive at another weight, to the gram.
 
 Every expected figure below was computed by hand: floor each quota, then give the grams left
-over to the largest fractional remainders (DOMAIN.md §6).
+over to the largest fractional remainders (docs/domain.md, Units and rounding).
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from __future__ import annotations
 from domain.lots import get_lot
 from tests.factories import World
 
-POST_IN = ("post_consumer", "in_province", "traced")
-POST_OUT_DECL = ("post_consumer", "out_of_province", "declared")
-PRE_OUT = ("pre_consumer", "out_of_province", "traced")
+POST_IN = ("post_consumer", "in_province", "traced", "")
+POST_OUT_DECL = ("post_consumer", "out_of_province", "declared", "")
+PRE_OUT = ("pre_consumer", "out_of_province", "traced", "")
 
 
 def cells(world: World, code: str) -> tuple[int, dict]:
     with world.db.read() as s:
-        lot = get_lot(s, actor=world.admin, code=code)
+        lot = get_lot(s, actor=world.admin, code=code).lot
     assert sum(lot.cells.values()) == lot.mass_g
     return lot.mass_g, lot.cells
 
@@ -46,8 +46,8 @@ def test_cells_through_merge_split_sort_and_a_lighter_receive(db, settings):
                                        PRE_OUT: 496_144})
     assert [cells(w, x)[0] for x in (a, b, c)] == [0, 0, 0]
 
-    # 2. split into 1,000 kg and 700 kg (90 kg lost): the second output is served from what
-    #    the first left (439,255 / 131,776 / 219,969).
+    # 2. split into 1,000 kg and 700 kg (90 kg lost), the whole table rounded at once: exact
+    #    shares 556,018.99 / 166,805.59 / 277,175.42 and 389,213.30 / 116,763.91 / 194,022.79.
     x, y = w.event("SORT", "transform", kind="split", inputs=[{"lot": m}],
                    outputs=[{"mass_kg": 1000}, {"mass_kg": 700}]).created_lots
     assert cells(w, x) == (1_000_000, {POST_IN: 556_019, POST_OUT_DECL: 166_806,

@@ -9,13 +9,13 @@ import pytest
 
 from domain import orgs
 from domain.errors import DomainError
-from tests.factories import World, snapshot
+from tests.factories import HW31, World, snapshot
 
 
 @pytest.fixture
 def world(db, settings) -> World:
     w = World(db, settings)
-    w.org("COL", "collector")
+    w.org("COL", "collector", licences=[HW31])
     w.org("OTHER", "collector", region="520300")
     w.org("SORT", "sorter")
     w.org("S", "smelter")

@@ -31,7 +31,8 @@ def check_invariants(db: Database) -> None:
             assert lot.mass_g >= 0
             assert all(int(c[3]) > 0 for c in lot.cells)
             assert sum(int(c[3]) for c in lot.cells) == lot.mass_g
-        signed = case((Movement.kind.in_(("created", "received")), Movement.grams),
+        signed = case((Movement.kind.in_(("created", "produced", "received")), Movement.grams),
+                      (Movement.kind == "primary", 0),
                       else_=-Movement.grams)
         ledger = dict(s.execute(select(Movement.site_id, func.sum(signed))
                                 .group_by(Movement.site_id)).all())
@@ -49,7 +50,7 @@ def test_any_history_conserves_grams_and_balances(sqlite_template: Path, masses,
         path = Path(tmp) / "p.db"
         shutil.copy(sqlite_template, path)
         db = Database(f"sqlite:///{path}")
-        w = World(db, Settings(database_url=f"sqlite:///{path}"))
+        w = World(db, Settings(database_url=f"sqlite:///{path}", backdate_days=3650))
         w.org("A", "sorter")
         w.org("B", "sorter", region="520300")
         held = {"A": [w.collect("A", g / 1000) for g in masses], "B": []}

@@ -1,4 +1,4 @@
-"""The recycled-share report against the worked example of DOMAIN.md §6, figure by figure."""
+"""The recycled-share report against the worked example of docs/domain.md (Accounting), figure by figure."""
 
 from __future__ import annotations
 
@@ -47,25 +47,30 @@ def test_worked_example_every_figure(db, settings):
     assert (row.in_province_g, row.out_of_province_g, row.imported_g) == (13_950_000, 0, 0)
 
 
-def test_product_lot_carries_non_home_inputs_by_metal(db, settings):
+def test_product_lot_carries_its_inputs_by_metal_with_home_scrap_as_primary(db, settings):
+    """The worked example's product: 23,500 kg from 22,750 kg of metal.
+
+    Metal in: A 9,200 + B 4,750 + C 1,800 + home 3,000 + primary 4,000 = 22,750 kg, so the
+    product's metal fraction is 22,750 / 23,500 = 0.968085 (floored to a ppm), not 1.0. Its
+    cells are the inputs by metal scaled to 23,500 kg, home scrap entering as primary metal of
+    the site (4,000 + 3,000 = 7,000): exact 9,503,296.70 / 4,906,593.41 / 1,859,340.66 /
+    7,230,769.23 g; the floors leave 2 g for the largest remainders (.70 and .66). Every cell is
+    now S's own metal (`melted_by` S).
+    """
     world = World(db, settings)
     product = worked_example(world)
     from domain.lots import get_lot
 
     with db.read() as s:
-        lot = get_lot(s, actor=world.admin, code=product)
-    # 23,500 kg over metal 9,200 / 4,750 / 1,800 / 4,000 (home scrap excluded): floors
-    # 10,946,835 + 5,651,898 + 2,141,772 + 4,759,493 leave 2 g, which go to the largest
-    # remainders (.734 pre-consumer, .671 primary; not .443 or .152).
+        lot = get_lot(s, actor=world.admin, code=product).lot
     assert lot.mass_g == 23_500_000
-    assert lot.metal_ppm == 1_000_000
+    assert lot.metal_ppm == 968_085
     assert lot.cells == {
-        ("post_consumer", "in_province", "traced"): 10_946_835,
-        ("pre_consumer", "in_province", "traced"): 5_651_899,
-        ("post_consumer", "in_province", "declared"): 2_141_772,
-        ("primary", "in_province", "traced"): 4_759_494,
+        ("post_consumer", "in_province", "traced", "S"): 9_503_297,
+        ("pre_consumer", "in_province", "traced", "S"): 4_906_593,
+        ("post_consumer", "in_province", "declared", "S"): 1_859_341,
+        ("primary", "in_province", "traced", "S"): 7_230_769,
     }
-    assert sum(lot.cells.values()) == lot.mass_g
 
 
 def test_report_period_uses_local_dates_and_excludes_voided_melts(db, settings):

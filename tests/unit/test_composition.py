@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from domain import composition as comp
 
-POST = ("post_consumer", "in_province", "traced")
-PRE = ("pre_consumer", "out_of_province", "traced")
-DECL = ("post_consumer", "in_province", "declared")
+POST = ("post_consumer", "in_province", "traced", "")
+PRE = ("pre_consumer", "out_of_province", "traced", "")
+DECL = ("post_consumer", "in_province", "declared", "")
 
 
 def test_largest_remainder_gives_leftover_grams_to_largest_fractions():
@@ -34,8 +34,8 @@ def test_take_splits_proportionally_and_leaves_the_rest():
     assert rest == {POST: 450, PRE: 300}
 
 
-def test_distribute_serves_outputs_and_leaves_loss():
-    outputs, loss = comp.distribute({POST: 700, PRE: 300}, [500, 400])
+def test_allocate_serves_outputs_and_leaves_loss():
+    outputs, loss = comp.allocate({POST: 700, PRE: 300}, [500, 400])
     assert outputs == [{POST: 350, PRE: 150}, {POST: 280, PRE: 120}]
     assert loss == {POST: 70, PRE: 30}
 
@@ -49,12 +49,12 @@ cells_st = st.dictionaries(st.sampled_from([POST, PRE, DECL]), st.integers(1, 10
 
 
 @given(cells_st, st.lists(st.integers(1, 10**9), min_size=1, max_size=5))
-def test_distribute_conserves_every_gram(cells, outputs):
+def test_allocate_conserves_every_gram(cells, outputs):
     total = comp.total(cells)
     outputs = [o for o in outputs if o]
     if sum(outputs) > total:
         outputs = comp.largest_remainder(total, outputs)
-    parts, loss = comp.distribute(cells, outputs)
+    parts, loss = comp.allocate(cells, outputs)
     assert [comp.total(p) for p in parts] == outputs
     assert comp.combine([*parts, loss]) == cells
     assert all(g > 0 for p in [*parts, loss] for g in p.values())
@@ -78,7 +78,7 @@ def test_any_history_of_splits_merges_and_receives_keeps_lots_whole(initial, ops
             mass = comp.total(lots[i])
             part = int(mass * op[2])
             if 0 < part < mass:
-                [a], rest = comp.distribute(lots[i], [part])
+                [a], rest = comp.allocate(lots[i], [part])
                 assert comp.total(a) + comp.total(rest) == mass
                 lots[i] = rest
                 lots.append(a)
@@ -98,24 +98,39 @@ def test_any_history_of_splits_merges_and_receives_keeps_lots_whole(initial, ops
 
 
 def test_json_round_trip_is_sorted_and_drops_zero_cells():
-    cells = {PRE: 5, POST: 7}
-    assert comp.to_json(cells) == [[*POST, 7], [*PRE, 5]]
-    assert comp.from_json(comp.to_json(cells)) == cells
+    made = ("post_consumer", "in_province", "traced", "QN-LY")
+    cells = {PRE: 5, POST: 7, made: 3, DECL: 0}
+    assert comp.to_json(cells) == [["post_consumer", "in_province", "traced", 7],
+                                   ["post_consumer", "in_province", "traced", 3, "QN-LY"],
+                                   ["pre_consumer", "out_of_province", "traced", 5]]
+    assert comp.from_json(comp.to_json(cells)) == {PRE: 5, POST: 7, made: 3}
 
 
-def test_a_melt_product_leaves_home_scrap_out_of_its_composition():
-    from domain.accounting import product_cells
+def test_allocate_keeps_both_margins_and_every_entry_within_a_gram():
+    """92 g (post 28, declared 4, pre 60) into outputs of 29, 28, 5 and 27 g, 3 g lost.
 
-    home = ("home_scrap", "in_province", "traced")
-    primary = ("primary", "in_province", "traced")
-    assert product_cells({POST: 300, home: 100, primary: 100}, 800, "in_province") == {
-        POST: 600, primary: 200}
-    # Nothing but home scrap in the furnace: the product is home scrap.
-    assert product_cells({home: 500}, 450, "in_province") == {home: 450}
+    Exact shares of the last output: post 28·27/92 = 8.217, declared 1.174, pre 17.609.
+    Served one output after another, it got post 7 and declared 2 (1.217 g off). Rounded as a
+    whole table (floors, then the grams left to the largest remainders, margins kept), every
+    entry is the floor or ceiling of its exact share.
+    """
+    cells = {POST: 28, DECL: 4, PRE: 60}
+    parts, loss = comp.allocate(cells, [29, 28, 5, 27])
+    assert parts == [{DECL: 1, POST: 9, PRE: 19}, {DECL: 1, POST: 9, PRE: 18},
+                     {DECL: 1, POST: 1, PRE: 3}, {DECL: 1, POST: 8, PRE: 18}]
+    assert loss == {POST: 1, PRE: 2}
 
 
-def test_charging_draws_metal_per_cell_and_leaves_the_rest():
-    from domain.accounting import charge
-
-    metal, rest = charge({POST: 600, PRE: 400}, 500, 920_000)  # 500 g at 92 % = 460 g metal
-    assert (metal, rest) == ({POST: 276, PRE: 184}, {POST: 300, PRE: 200})
+@settings(max_examples=300, deadline=None)
+@given(cells=st.dictionaries(st.sampled_from([POST, PRE, DECL]), st.integers(1, 10**7),
+                             min_size=1),
+       shares=st.lists(st.integers(0, 1000), min_size=1, max_size=8))
+def test_allocate_is_a_rounding_of_the_exact_table(cells, shares):
+    total = comp.total(cells)
+    outputs = [total * s // (1000 * len(shares)) for s in shares]
+    parts, loss = comp.allocate(cells, outputs)
+    assert [comp.total(p) for p in parts] == outputs
+    assert comp.combine([*parts, loss]) == cells
+    for out, part in zip(outputs, parts, strict=True):
+        for k, g in cells.items():
+            assert abs(part.get(k, 0) - g * out / total) < 1

@@ -55,3 +55,25 @@ def test_each_code_has_the_status_the_guide_gives_it():
         if documented.get(code) != {status}:
             wrong.append((code, cls_name, status, documented.get(code)))
     assert wrong == []
+
+
+def _anchor(heading: str) -> str:
+    """The anchor a Markdown renderer gives a heading (GitHub's rule, for these headings)."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_links_into_the_domain_guide_name_its_sections():
+    guide = (ROOT / "docs" / "domain.md").read_text(encoding="utf-8")
+    anchors = {_anchor(h) for h in re.findall(r"^#{2,4} (.+)$", guide, flags=re.M)}
+    assert {"rules", "accounting", "not-built-yet"} <= anchors
+    docs = [ROOT / "README.md", ROOT / "seed" / "README.md", *(ROOT / "docs").glob("*.md")]
+    broken = [(p.name, a) for p in docs
+              for a in re.findall(r"domain\.md#([\w-]+)\)", p.read_text(encoding="utf-8"))
+              if a not in anchors]
+    assert broken == []
+
+
+def test_the_documentation_cites_the_domain_guide_not_a_missing_file():
+    docs = [ROOT / "README.md", ROOT / "seed" / "README.md", ROOT / "seed" / "grades.csv",
+            *(ROOT / "docs").glob("*.md")]
+    assert [p.name for p in docs if "DOMAIN.md" in p.read_text(encoding="utf-8")] == []

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -22,9 +25,27 @@ from scraptrace_client.errors import ProblemError, UnreachableError
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 app = typer.Typer(help="Client of the scraptrace API: log in, push events, read lots and reports.",
-                  no_args_is_help=True)
-report_app = typer.Typer(help="Agency reports.", no_args_is_help=True)
-app.add_typer(report_app, name="report")
+                  no_args_is_help=True, add_completion=False)
+reports_app = typer.Typer(help="Reports: recycled share (metal kg) and mass balance (material kg).",
+                          no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
+# The first names of the report commands, kept for scripts that use them.
+report_app = typer.Typer(help="Reports (old names: recycled-share, mass-balance).",
+                         no_args_is_help=True)
+app.add_typer(report_app, name="report", hidden=True)
+
+
+class Status(StrEnum):
+    active = "active"
+    in_transit = "in_transit"
+    consumed = "consumed"
+    void = "void"
+
+
+class Metal(StrEnum):
+    Al = "Al"
+    Cu = "Cu"
+    Pb = "Pb"
 
 
 @dataclass
@@ -35,7 +56,7 @@ class Options:
 
 def console(stderr: bool = False) -> Console:
     """A console on the current streams; wide enough for the report tables when piped."""
-    width = None if os.environ.get("COLUMNS") or Console().is_terminal else 200
+    width = None if os.environ.get("COLUMNS") or Console().is_terminal else 240
     return Console(stderr=stderr, width=width)
 
 
@@ -47,10 +68,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
 @app.callback()
 def main(ctx: typer.Context,
          url: Annotated[str | None, typer.Option(
-             envvar="SCRAPTRACE_URL", help=f"The server [default: the login's, else {DEFAULT_URL}]."
+             envvar="SCRAPTRACE_URL",
+             help=f"The server's address (default: the stored login's, else {DEFAULT_URL})."
          )] = None,
          token: Annotated[str | None, typer.Option(
-             envvar="SCRAPTRACE_TOKEN", help="A bearer token [default: the stored login's].")] = None,
+             envvar="SCRAPTRACE_TOKEN",
+             help="A bearer token (default: the stored login's).")] = None,
          ) -> None:
     ctx.obj = Options(url=url, token=token)
 
@@ -73,15 +96,36 @@ def connect(ctx: typer.Context) -> Iterator[Client]:
         fail(str(err))
 
 
+def read_password(password: str | None, from_stdin: bool) -> str:
+    """The password: given (option or SCRAPTRACE_PASSWORD), else the first line of standard
+    input when asked to or when there is no terminal, else asked for without echo."""
+    if password:
+        return password
+    if from_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            fail("no password: give it on standard input, in SCRAPTRACE_PASSWORD, or run "
+                 "login in a terminal", code=2)
+        return line
+    return str(typer.prompt("Password", hide_input=True))
+
+
 @app.command()
-def login(ctx: typer.Context, username: str,
-          password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                                envvar="SCRAPTRACE_PASSWORD")],
+def login(ctx: typer.Context,
+          username: Annotated[str, typer.Argument(help="Your scraptrace user name.")],
+          password: Annotated[str | None, typer.Option(
+              envvar="SCRAPTRACE_PASSWORD", show_default=False,
+              help="The password (better: SCRAPTRACE_PASSWORD, standard input or the prompt).")
+          ] = None,
+          password_stdin: Annotated[bool, typer.Option(
+              "--password-stdin", help="Read the password from standard input's first line "
+                                       "(the default when there is no terminal).")] = False,
           print_token: Annotated[bool, typer.Option(
               "--print", help="Print the token instead of storing it.")] = False) -> None:
-    """Log in and store the token (private file under the config directory), or print it."""
+    """Log in and store the token (a private file under the config directory), or print it."""
+    secret = read_password(password, password_stdin)
     with connect(ctx) as client:
-        token = client.login(username, password)
+        token = client.login(username, secret)
         if print_token:
             typer.echo(token)
             return
@@ -178,6 +222,29 @@ def lot(ctx: typer.Context, code: str,
     out.print(render.cells_table(card))
 
 
+@app.command()
+def lots(ctx: typer.Context,
+         site: Annotated[str | None, typer.Option(help="Only lots at this site (its code).")] = None,
+         status: Annotated[Status | None, typer.Option(help="Only lots in this state.")] = None,
+         metal: Annotated[Metal | None, typer.Option(help="Only lots of this metal.")] = None,
+         limit: Annotated[int, typer.Option(min=0, help="At most this many (0: all).")] = 100,
+         as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines.")] = False,
+         ) -> None:
+    """The lots you may see, oldest first: code, grade and its name, status, mass, holder."""
+    filters = {"site": site, "status": status and status.value, "metal": metal and metal.value,
+               "limit": min(limit, 500) if limit else 500}
+    with connect(ctx) as client:
+        found = list(islice(client.lots(**filters), limit + 1 if limit else None))
+        names = {} if as_json else {g["code"]: g["name_en"] for g in client.grades()}
+    more = bool(limit) and len(found) > limit
+    found = found[:limit] if limit else found
+    if as_json:
+        for item in found:
+            typer.echo(json.dumps(item, ensure_ascii=False))
+        return
+    console().print(render.lots_table(found, names, more))
+
+
 FromOpt = Annotated[date, typer.Option("--from", formats=["%Y-%m-%d"],
                                        help="First local day (inclusive).")]
 ToOpt = Annotated[date, typer.Option("--to", formats=["%Y-%m-%d"],
@@ -185,30 +252,38 @@ ToOpt = Annotated[date, typer.Option("--to", formats=["%Y-%m-%d"],
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the raw JSON.")]
 
 
-@report_app.command("recycled-share")
-def recycled_share(ctx: typer.Context,
-                   metal: Annotated[str, typer.Option(help="Al, Cu or Pb.")],
-                   from_: FromOpt, to: ToOpt,
-                   producer: Annotated[str | None, typer.Option(help="One producer's code.")] = None,
-                   as_json: JsonOpt = False) -> None:
-    """Each producer's metal kilograms by class and its shares, as percentages."""
+def share(ctx: typer.Context,
+          metal: Annotated[Metal, typer.Option(help="The metal.")],
+          from_: FromOpt, to: ToOpt,
+          producer: Annotated[str | None, typer.Option(help="One producer's code.")] = None,
+          as_json: JsonOpt = False) -> None:
+    """Per producer: metal kg by class, shares in %, eligible recycled metal by provenance."""
     with connect(ctx) as client:
-        report = client.recycled_share(metal, from_, to, producer=producer)
+        report = client.recycled_share(metal.value, from_, to, producer=producer)
     if as_json:
         print_json(report)
     else:
         console().print(render.recycled_share_table(report))
 
 
-@report_app.command("mass-balance")
-def mass_balance(ctx: typer.Context, from_: FromOpt, to: ToOpt,
-                 site: Annotated[str | None, typer.Option(help="One site's code.")] = None,
-                 metal: Annotated[str | None, typer.Option(help="Al, Cu or Pb.")] = None,
-                 as_json: JsonOpt = False) -> None:
-    """Per site and metal: opening + received + created − shipped − charged − losses = closing."""
+def balance(ctx: typer.Context, from_: FromOpt, to: ToOpt,
+            site: Annotated[str | None, typer.Option(help="One site's code.")] = None,
+            metal: Annotated[Metal | None, typer.Option(help="One metal.")] = None,
+            as_json: JsonOpt = False) -> None:
+    """Per site and metal, material kg: opening + received + created + produced − shipped −
+    charged − losses."""
     with connect(ctx) as client:
-        report = client.mass_balance(from_, to, site=site, metal=metal)
-    if as_json:
-        print_json(report)
-    else:
-        console().print(render.mass_balance_table(report))
+        report = client.mass_balance(from_, to, site=site, metal=metal and metal.value)
+        if as_json:
+            print_json(report)
+            return
+        org_names = {o["code"]: o["name"] for o in client.orgs()}
+        site_names = {s["code"]: s["name"] for org in sorted({r["org"] for r in report["sites"]})
+                      for s in client.sites(org)}
+    console().print(render.mass_balance_table(report, site_names, org_names))
+
+
+reports_app.command("share")(share)
+reports_app.command("balance")(balance)
+report_app.command("recycled-share")(share)
+report_app.command("mass-balance")(balance)

@@ -198,11 +198,14 @@ class Client:
         return result
 
     def event(self, event_id: str) -> Json:
+        """One event: whole when it is the caller's organisation's (or the caller audits);
+        another organisation's is redacted (`redacted` true, most fields absent)."""
         return self._get(f"/events/{quote(event_id, safe='')}")
 
     def events(self, **filters: object) -> Iterator[Json]:
         """Every event the caller may see, in log order (`lot`, `type`, `site`, `since`,
-        `limit` per page), following `next_cursor` page by page."""
+        `limit` per page), following `next_cursor` page by page. Other organisations' events
+        are redacted views: read their fields with `.get`."""
         return self._pages("/events", filters)
 
     def lot(self, code: str) -> Json:
@@ -213,6 +216,20 @@ class Client:
         """Every lot the caller may see, oldest first (`site`, `status`, `metal`, `limit` per
         page), following `next_cursor` page by page."""
         return self._pages("/lots", filters)
+
+    def grades(self) -> list[Json]:
+        """The grade catalogue: code, metal, Chinese and English names, default metal content."""
+        data: list[Json] = self._request("GET", "/grades").json()
+        return data
+
+    def orgs(self) -> Iterator[Json]:
+        """The directory of organisations (code, name, kind), page by page."""
+        return self._pages("/orgs", {"limit": 500})
+
+    def sites(self, org: str) -> list[Json]:
+        """An organisation's sites (code, name, region)."""
+        data: list[Json] = self._request("GET", f"/orgs/{quote(org, safe='')}/sites").json()
+        return data
 
     def trace(self, code: str, direction: str = "back") -> Json:
         return self._get(f"/lots/{quote(code, safe='')}/trace", direction=direction)
@@ -225,5 +242,6 @@ class Client:
 
     def mass_balance(self, from_: date | str, to: date | str, site: str | None = None,
                      metal: str | None = None) -> Json:
-        """Per site and metal: opening + received + created − shipped − charged − losses."""
+        """Per site and metal: opening + received + created + produced − shipped − charged −
+        losses."""
         return self._get("/reports/mass-balance", from_=from_, to=to, site=site, metal=metal)

@@ -38,6 +38,17 @@ export async function api(path, { method = 'GET', body, raw = false, token } = {
   return raw ? res : res.json();
 }
 
+/** Log out: the server revokes the token first (offline, or after 5 s, it is forgotten anyway). */
+export async function logout() {
+  const token = session.get()?.token;
+  if (token) {
+    const timeout = new Promise((resolve) => { setTimeout(resolve, 5000); });
+    await Promise.race([api('/auth/token', { method: 'DELETE', raw: true, token }), timeout])
+      .catch(() => { /* offline, or the token had expired: nothing left to revoke */ });
+  }
+  saveSession(null);
+}
+
 /** Log in and learn the user's organisation and sites; a single site is chosen at once. */
 export async function login(username, password) {
   const tok = await api('/auth/token', { method: 'POST', body: { username, password } });

@@ -11,6 +11,8 @@ const PATHS = {
   sort: 'M3 7h4.5l9 10H21M3 17h4.5l9-10H21M18 4l3 3-3 3M18 14l3 3-3 3',
   // a magnifier
   lookup: 'M4 10.5a6.5 6.5 0 1 0 13 0a6.5 6.5 0 1 0-13 0M15.5 15.5 21 21',
+  // a flask: an assay
+  assay: 'M9 3h6M10 3v6L4.5 19a1.5 1.5 0 0 0 1.3 2h12.4a1.5 1.5 0 0 0 1.3-2L14 9V3M7 15h10',
   // a clock: waiting to sync
   queue: 'M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M12 7v5.5l3.5 2',
   // a camera

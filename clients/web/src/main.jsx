@@ -2,7 +2,7 @@
 import { render } from 'preact';
 import './styles.css';
 import { lang, setLang, t } from './i18n.js';
-import { saveSession, session } from './api.js';
+import { logout, session } from './api.js';
 import { loadCaches } from './data.js';
 import { authLost, online, queue, startAutoSync, sync, syncing } from './sync.js';
 import { go, route, useSignal } from './ui.jsx';
@@ -14,9 +14,12 @@ import { Receive } from './screens/receive.jsx';
 import { Sort } from './screens/sort.jsx';
 import { Lookup, LotCard } from './screens/lookup.jsx';
 import { Queue } from './screens/queue.jsx';
+import { Assay } from './screens/assay.jsx';
+import { siteName } from './data.js';
+import { mayOpen } from './roles.js';
 
 const SCREENS = { '/': Home, '/collect': Collect, '/ship': Ship, '/receive': Receive, '/sort': Sort,
-                  '/lookup': Lookup, '/queue': Queue };
+                  '/assay': Assay, '/lookup': Lookup, '/queue': Queue };
 
 function TopBar() {
   const s = useSignal(session);
@@ -35,10 +38,12 @@ function TopBar() {
       </div>
       {s ? (
         <div class="row between">
-          <span class="hint">{s.username}{s.site ? ` · ${s.site}` : ''}</span>
-          <button type="button" class="badge-btn" data-testid="pending" onClick={() => go('/queue')}>{t('pending', { n: pending })}</button>
-          <button type="button" class="btn small" data-testid="sync-now" disabled={busy} onClick={() => sync()}>{busy ? t('syncing') : t('syncNow')}</button>
-          <button type="button" class="link" data-testid="logout" onClick={() => { saveSession(null); go('/login'); }}>{t('logout')}</button>
+          <span class="hint who" data-testid="who-bar">{s.username}{s.site ? ` · ${siteName(s.site)}` : ''}</span>
+          {mayOpen(s.me, '/queue') ? <>
+            <button type="button" class="badge-btn" data-testid="pending" onClick={() => go('/queue')}>{t('pending', { n: pending })}</button>
+            <button type="button" class="btn small" data-testid="sync-now" disabled={busy} onClick={() => sync()}>{busy ? t('syncing') : t('syncNow')}</button>
+          </> : null}
+          <button type="button" class="link" data-testid="logout" onClick={() => logout().then(() => go('/login'))}>{t('logout')}</button>
         </div>
       ) : null}
       {refused ? <button type="button" class="alert" data-testid="refused-alert" onClick={() => go('/queue')}>{t('refusedCount', { n: refused })}</button> : null}
@@ -58,7 +63,8 @@ function App() {
   } else if (path.startsWith('/lot/')) {
     body = <LotCard code={decodeURIComponent(path.slice(5))} />;
   } else {
-    const Screen = SCREENS[path] || Home;
+    // A screen outside the user's role (an auditor's old link to /collect) opens the home screen.
+    const Screen = (mayOpen(s.me, path) && SCREENS[path]) || Home;
     body = <Screen />;
   }
   return <><TopBar /><main>{body}</main></>;

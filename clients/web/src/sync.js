@@ -10,13 +10,21 @@ export const syncing = signal(false);
 export const online = signal(navigator.onLine);
 export const authLost = signal(false);
 let running = null;
+let again = false;
 
 export async function loadQueue() {
   queue.set(await queueAll());
 }
 
+/** Send the outbox; asked while a run is on, it runs once more after it (an action saved
+ *  during a run is not in that run's list and would otherwise wait for the next trigger). */
 export function sync() {
-  running ??= doSync().finally(() => { running = null; syncing.set(false); });
+  if (running) { again = true; return running; }
+  running = doSync().finally(() => {
+    running = null;
+    syncing.set(false);
+    if (again) { again = false; sync(); }
+  });
   return running;
 }
 

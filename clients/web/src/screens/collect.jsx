@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, tEnum, lang } from '../i18n.js';
 import { api, session } from '../api.js';
-import { cache, rememberLot } from '../data.js';
+import { cache, regionName, rememberLot } from '../data.js';
 import { normalize, format } from '../lotcode.js';
 import { enqueue } from '../store.js';
 import { loadQueue, queue, sync } from '../sync.js';
@@ -64,7 +64,7 @@ export function Collect() {
         <Field label={t('sellerKind')}>
           <Select testid="seller" value={seller} onChange={setSeller} options={SELLERS.map((o) => [o, tEnum('seller', o)])} />
         </Field>
-        <Field label={t('region')}>
+        <Field label={t('region')} hint={/^\d{6}$/.test(region) ? <span data-testid="region-name">{regionName(region)}</span> : null}>
           <input data-testid="region" inputMode="numeric" maxLength={6} value={region} onInput={(e) => setRegion(e.currentTarget.value)} />
         </Field>
         <Field label={t('photo')}>

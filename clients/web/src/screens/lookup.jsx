@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, tEnum, lang } from '../i18n.js';
 import { api, isNetworkError } from '../api.js';
-import { cacheLotCard, cachedLotCard, gradeOf, lotOf } from '../data.js';
+import { cacheLotCard, cachedLotCard, gradeOf, lotOf, orgName, siteName } from '../data.js';
 import { format, normalize } from '../lotcode.js';
 import { CodeInput, Screen, go, kg, useSignal } from '../ui.jsx';
 import { Composition } from '../composition.jsx';
@@ -46,11 +46,13 @@ export function LotCard({ code }) {
         <p class="big-code mono" data-testid="lot-code">{format(lot.code)}</p>
         <dl class="facts">
           <dt>{t('metal')}</dt><dd>{tEnum('metal', lot.metal)} {lot.metal}</dd>
-          <dt>{t('grade')}</dt><dd><span data-testid="lot-grade">{lot.grade}</span>{grade ? <span class="hint"> {gradeName}</span> : null}</dd>
+          <dt>{t('grade')}</dt><dd>{grade ? <span data-testid="lot-grade-name">{gradeName} </span> : <span class="hint">{t('productName')} </span>}
+            <span class={grade ? 'hint mono' : 'mono'} data-testid="lot-grade">{lot.grade}</span></dd>
           <dt>{t('status')}</dt><dd data-testid="lot-status">{tEnum('status', lot.status)}</dd>
           <dt>{t('weight')}</dt><dd data-testid="lot-mass">{kg(lot.mass_kg)}</dd>
-          {lot.custodian ? <><dt>{t('custodian')}</dt><dd>{lot.custodian.org}
-            {lot.custodian.site ? ` · ${lot.custodian.site}` : lot.destination ? ` → ${lot.destination}` : ''}</dd></> : null}
+          {lot.custodian ? <><dt>{t('custodian')}</dt><dd data-testid="lot-holder">{orgName(lot.custodian.org)}
+            {lot.custodian.site ? ` · ${siteName(lot.custodian.site)}`
+              : lot.destination ? ` · ${t('holderInTransit', { site: siteName(lot.destination) })}` : ''}</dd></> : null}
         </dl>
         {lot.cells?.length ? <><h3>{t('composition')}</h3><Composition cells={lot.cells} /></> : null}
       </div>
@@ -58,7 +60,7 @@ export function LotCard({ code }) {
       <ol class="list" data-testid="lot-history">
         {events.map((ev) => (
           <li key={ev.id}><strong>{tEnum('event', ev.type)}</strong> <span class="hint">
-            {new Date(ev.occurred_at).toLocaleString(lang.get())} · {ev.site}</span>
+            {new Date(ev.occurred_at).toLocaleString(lang.get())} · {siteName(ev.site)}</span>
             {details(ev, lot.code).length ? <div class="hint">{details(ev, lot.code).join(' · ')}</div> : null}</li>
         ))}
       </ol>
@@ -66,27 +68,35 @@ export function LotCard({ code }) {
   );
 }
 
-/** What an event did, in words: origin and seller, destination and transport, the operation… */
+/** What an event did, in words: origin and seller, destination and transport, the operation…
+ * Another organisation's event comes redacted (`ev.redacted`): only the lines about lots this
+ * organisation may see, so every field may be missing. */
 function details(ev, code) {
   const mine = (items) => (items || []).find((x) => normalize(x.lot) === code);
+  const mass = (n) => n != null && kg(n);
   switch (ev.type) {
     case 'collect':
     case 'declare':
-      return [tEnum('origin', ev.origin), ev.source?.kind && tEnum('seller', ev.source.kind),
-              ev.reason && tEnum('reason', ev.reason), kg(ev.mass_kg)].filter(Boolean);
+      return [ev.origin && tEnum('origin', ev.origin), ev.source?.kind && tEnum('seller', ev.source.kind),
+              ev.reason && tEnum('reason', ev.reason), mass(ev.mass_kg)].filter(Boolean);
+    case 'import':
+      return [ev.origin && tEnum('origin', ev.origin), ev.country, mass(ev.mass_kg)].filter(Boolean);
     case 'ship':
-      return [t('shipTo', { site: ev.to_site }), ev.transport?.mode && tEnum('mode', ev.transport.mode)].filter(Boolean);
+      return [ev.to_site && t('shipTo', { site: siteName(ev.to_site) }), ev.transport?.mode && tEnum('mode', ev.transport.mode)].filter(Boolean);
     case 'receive': {
       const r = mine(ev.lots);
-      return r ? [kg(r.mass_kg)] : [];
+      return r ? [mass(r.mass_kg)].filter(Boolean) : [];
     }
     case 'transform': {
       // created_lots follows the outputs' order, so an output the server named is found too.
       const out = mine(ev.outputs) || ev.outputs?.[(ev.created_lots || []).indexOf(code)];
-      return [tEnum('kind', ev.kind), out && kg(out.mass_kg)].filter(Boolean);
+      return [ev.kind && tEnum('kind', ev.kind), out && mass(out.mass_kg)].filter(Boolean);
     }
-    case 'assay': return [t('metalPct', { pct: ev.metal_pct })];
-    case 'melt': return [t('product', { product: ev.product })];
+    case 'assay': return ev.metal_pct != null ? [t('metalPct', { pct: ev.metal_pct })] : [];
+    case 'melt': {
+      const charged = mine(ev.inputs);  // a supplier sees the charge of its own lot only
+      return [ev.product && t('product', { product: ev.product }), charged && mass(charged.mass_kg)].filter(Boolean);
+    }
     case 'void': return ev.reason ? [ev.reason] : [];
     default: return [];
   }

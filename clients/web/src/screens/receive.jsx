@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n.js';
-import { cache, lotOf } from '../data.js';
+import { cache, gradeName, lotOf, orgName } from '../data.js';
 import { format, normalize } from '../lotcode.js';
 import { enqueue } from '../store.js';
 import { loadQueue, sync } from '../sync.js';
 import { CodeInput, Screen, go, kg, newEvent, useSignal } from '../ui.jsx';
 
-/** DOMAIN.md §6 default weighing tolerance: the larger of 0.5 % and 20 kg, in kg. */
+/** Default weighing tolerance (docs/domain.md, Not built yet): the larger of 0.5 % and 20 kg, in kg. */
 export const tolerance = (shippedKg) => Math.max(shippedKg * 0.005, 20);
 
 export function Receive() {
@@ -43,7 +43,7 @@ export function Receive() {
         <ul class="list" data-testid="incoming">
           {incoming.length ? incoming.map((l) => (
             <li key={l.code}><button type="button" class="link mono" data-testid={`incoming-${l.code}`} onClick={() => add(l.code)}>{format(l.code)}</button>
-              <span class="hint"> {l.grade} · {kg(l.mass_kg)} · {l.custodian?.org}</span></li>
+              <span class="hint"> {gradeName(l.grade)} · {kg(l.mass_kg)} · {orgName(l.custodian?.org)}</span></li>
           )) : <li class="hint">{t('empty')}</li>}
         </ul>
         <CodeInput value={code} onChange={setCode} onEnter={() => add()} />

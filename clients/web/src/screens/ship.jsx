@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { t, tEnum, lang } from '../i18n.js';
-import { cache, forgetLots, gradeOf, lotOf } from '../data.js';
+import { cache, forgetLots, gradeName, gradeOf, lotOf } from '../data.js';
 import { format, normalize } from '../lotcode.js';
 import { enqueue } from '../store.js';
 import { loadQueue, sync } from '../sync.js';
@@ -24,7 +24,7 @@ export function LotList({ lots, setLots, testid = 'lot' }) {
         {lots.map((c) => {
           const l = lotOf(c);
           return (
-            <li key={c}><span class="mono">{format(c)}</span> <span class="hint">{l ? `${l.grade} · ${kg(l.mass_kg)}` : ''}</span>
+            <li key={c}><span class="mono">{format(c)}</span> <span class="hint">{l ? `${gradeName(l.grade)} · ${kg(l.mass_kg)}` : ''}</span>
               <button type="button" class="link" onClick={() => setLots(lots.filter((x) => x !== c))}>{t('remove')}</button></li>
           );
         })}
@@ -61,7 +61,7 @@ export function Ship() {
         <LotList lots={lots} setLots={setLots} />
         <Field label={t('toSite')}>
           <Select testid="to-site" value={to} onChange={setTo}
-                  options={[['', '—'], ...destinations.map((d) => [d.code, `${d.name} (${d.code})`])]} />
+                  options={[['', '—'], ...destinations.map((d) => [d.code, d.org_name ? `${d.name} · ${d.org_name}` : d.name])]} />
         </Field>
         <Field label={t('mode')}>
           <Select testid="mode" value={mode} onChange={setMode} options={MODES.map((m) => [m, tEnum('mode', m)])} />

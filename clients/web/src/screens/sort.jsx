@@ -21,11 +21,15 @@ export function Sort() {
   const outKg = outputs.reduce((a, o) => a + (Number(o.mass) || 0), 0);
   const loss = Math.round((inKg - outKg) * 1000) / 1000;
   const known = inputs.every((c) => lotOf(c));
-  const valid = inputs.length && outputs.every((o) => Number(o.mass) > 0) && (!known || loss >= 0);
+  // The server refuses an output without a grade when the inputs' grades differ (grade-required):
+  // checked here so that such a merge is never queued.
+  const mixed = new Set(inputs.map((c) => lotOf(c)?.grade).filter(Boolean)).size > 1;
+  const gradeMissing = mixed && outputs.some((o) => !o.grade);
+  const valid = inputs.length && outputs.every((o) => Number(o.mass) > 0) && (!known || loss >= 0) && !gradeMissing;
   const setOut = (i, patch) => setOutputs(outputs.map((o, j) => (i === j ? { ...o, ...patch } : o)));
   async function save(e) {
     e.preventDefault();
-    if (!valid) return;
+    if (!valid || gradeMissing) return;
     const body = newEvent('transform', {
       kind, inputs: inputs.map((lot) => ({ lot })),
       outputs: outputs.map((o) => ({ lot: o.lot, mass_kg: Number(o.mass), ...(o.grade ? { grade: o.grade } : {}) })),
@@ -57,6 +61,7 @@ export function Sort() {
                    onInput={(e) => setOut(i, { mass: e.currentTarget.value.trim() })} />
           </div>
         ))}
+        {gradeMissing ? <p class="bad" data-testid="grade-required">{t('problem.grade-required')}</p> : null}
         <button type="button" class="btn" data-testid="add-output"
                 onClick={() => setOutputs([...outputs, { lot: newCode(), grade: '', mass: '' }])}>{t('addOutput')}</button>
         <p class={loss < 0 && known ? 'bad' : 'strong'} data-testid="loss">{t('loss')}: {known ? kg(loss) : '–'}
