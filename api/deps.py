@@ -110,7 +110,7 @@ def write(db: Database, work: Callable[[Session], T], attempts: int = 3) -> T:
 
 # The `cursor` of a list: the `next_cursor` of the page before, never empty (no cursor: omit it).
 CursorQuery = Annotated[str | None, Query(
-    min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+    min_length=1, max_length=64,
     description="`next_cursor` of the previous page; omit it for the first page.")]
 
 
