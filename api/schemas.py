@@ -197,8 +197,8 @@ class EventBatch(_In):
     events: list[EventCommand] = Field(min_length=1, max_length=1000)
 
 
-class EventOut(BaseModel):
-    """The stored event: its body as sent, with what the server added."""
+class _EventFacts(BaseModel):
+    """What every caller who may see an event sees of it."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -208,28 +208,24 @@ class EventOut(BaseModel):
     org: str
     site: str
     occurred_at: datetime
+    voided_by: str | None = None
+
+
+class EventOut(_EventFacts):
+    """The stored event: its body as sent, with what the server added."""
+
     recorded_at: datetime
     created_lots: list[str]
-    voided_by: str | None = None
     replay: bool | None = Field(None, description="In answers to POST /events only: true when "
                                 "this event was stored before and this is an exact replay.")
     redacted: Literal[False] = Field(False, description="False: the whole event (the caller's "
                                      "organisation's own, or any event for auditors).")
 
 
-class EventRedacted(BaseModel):
+class EventRedacted(_EventFacts):
     """Another organisation's event as the caller may see it: the lines about the lots it may
     see and the event's neutral facts, per type (docs/api.md, "Other organisations' events")."""
 
-    model_config = ConfigDict(extra="allow")
-
-    id: str
-    type: str
-    seq: int = Field(description="Its place in the log.")
-    org: str
-    site: str
-    occurred_at: datetime
-    voided_by: str | None = None
     redacted: Literal[True] = Field(True, description="True: fields the caller may not see "
                                     "were left out.")
 

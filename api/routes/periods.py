@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path
@@ -28,40 +27,25 @@ class ReopenIn(BaseModel):
     reason: Annotated[str, Field(min_length=1, max_length=500)]
 
 
-class PeriodOut(BaseModel):
-    id: int
-    metal: str
-    month: str
-    producer: str | None
-    closed_at: datetime
-    reopened_at: datetime | None
-    reason: str | None
-
-
-def _out(p: PeriodView) -> PeriodOut:
-    return PeriodOut(id=p.id, metal=p.metal, month=p.month, producer=p.producer,
-                     closed_at=p.closed_at, reopened_at=p.reopened_at, reason=p.reason)
-
-
-@router.post("/periods", response_model=PeriodOut, status_code=201, summary="Close a period")
-def close(body: PeriodIn, actor: ActorDep, db: DbDep) -> PeriodOut:
+@router.post("/periods", response_model=PeriodView, status_code=201, summary="Close a period")
+def close(body: PeriodIn, actor: ActorDep, db: DbDep) -> PeriodView:
     """Auditors only. From now on, events dated in that month that change lots of that metal
     (of that producer, or of anyone), and voids of such events, answer 409 `period-closed`."""
-    return _out(write(db, lambda s: close_period(s, actor=actor, metal=body.metal,
-                                                 month=body.month, producer=body.producer)))
+    return write(db, lambda s: close_period(s, actor=actor, metal=body.metal,
+                                            month=body.month, producer=body.producer))
 
 
-@router.post("/periods/{period_id}/reopen", response_model=PeriodOut, summary="Reopen a period")
+@router.post("/periods/{period_id}/reopen", response_model=PeriodView, summary="Reopen a period")
 def reopen(period_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-           body: Annotated[ReopenIn, Body()], actor: ActorDep, db: DbDep) -> PeriodOut:
+           body: Annotated[ReopenIn, Body()], actor: ActorDep, db: DbDep) -> PeriodView:
     """Auditors only, with a reason; the closing and the reopening both stay on record."""
-    return _out(write(db, lambda s: reopen_period(s, actor=actor, period_id=period_id,
-                                                  reason=body.reason)))
+    return write(db, lambda s: reopen_period(s, actor=actor, period_id=period_id,
+                                             reason=body.reason))
 
 
-@router.get("/periods", response_model=list[PeriodOut], summary="Closed and reopened periods")
-def periods(actor: ActorDep, db: DbDep) -> list[PeriodOut]:
+@router.get("/periods", response_model=list[PeriodView], summary="Closed and reopened periods")
+def periods(actor: ActorDep, db: DbDep) -> list[PeriodView]:
     """Every closing, newest first, with its reopening if any. Everyone may read them: they
     bind every organisation's events."""
     with db.read() as s:
-        return [_out(p) for p in list_periods(s, actor=actor)]
+        return list_periods(s, actor=actor)
