@@ -16,6 +16,7 @@ from api.routes import (
     compliance,
     compliance_reports,
     events,
+    flows,
     front,
     labels,
     lots,
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
     for module in (events, lots, auth, orgs, reports, periods, labels, me, compliance,
-                   compliance_reports):
+                   compliance_reports, flows):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app
     app.include_router(front.router)  # / and the API docs from packaged files (offline)

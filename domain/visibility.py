@@ -194,3 +194,10 @@ def redact(event_type: str, payload: Payload, created_lots: Sequence[str],
     voided_by`, given the codes of its lots the caller may see. An unknown type shows nothing."""
     redactor = REDACTORS.get(event_type)
     return redactor(payload, created_lots, seen) if redactor else {}
+
+
+# --- Flows: an organisation sees the links it is an end of.
+
+def flow_seen_by(actor: Actor, *org_ids: Any) -> ColumnElement[bool]:
+    """True where the caller's organisation is one of `org_ids` (columns) of a flow."""
+    return or_(*(org_id == actor.org_id for org_id in org_ids))
