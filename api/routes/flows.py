@@ -6,8 +6,10 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import exports
 from api.deps import ActorDep, DbDep, SettingsDep
 from domain.flows import mass_flows
 from domain.reports import log_position
@@ -42,12 +44,14 @@ class FlowsReport(BaseModel):
 
 
 @router.get("/reports/flows", response_model=FlowsReport, response_model_by_alias=True,
-            summary="Mass flows between regions and organisations")
+            summary="Mass flows between regions and organisations",
+            responses=exports.RESPONSES)
 def flows_report(
         actor: ActorDep, db: DbDep, settings: SettingsDep,
         metal: Annotated[str, Query(pattern="^(Al|Cu|Pb)$")],
         from_: Annotated[date, Query(alias="from", description="First local day (inclusive).")],
-        to: Annotated[date, Query(description="Day after the last (exclusive).")]) -> FlowsReport:
+        to: Annotated[date, Query(description="Day after the last (exclusive).")],
+        format: exports.FormatQuery = "json") -> FlowsReport | StreamingResponse:
     """Material kilograms over [from, to): from the region where it was collected or declared
     (prefecture in the home province, else province) or from `imported` to the organisation
     that created the lot, and from organisation to organisation as shipped. Organisations see
@@ -56,9 +60,12 @@ def flows_report(
         flows = mass_flows(s, actor=actor, metal=metal, start=from_, end=to, tz=settings.tz,
                            home_region=settings.home_region)
         as_of = log_position(s)
-    return FlowsReport(  # type: ignore[call-arg]
+    report = FlowsReport(  # type: ignore[call-arg]
         as_of=as_of, metal=metal, from_=from_.isoformat(), to=to.isoformat(),
         timezone=settings.timezone,
         nodes=[FlowNodeOut(id=n.id, kind=n.kind, code=n.code, name=n.name) for n in flows.nodes],
         links=[FlowLinkOut(source=k.source, target=k.target, mass_kg=k.grams / 1000)
                for k in flows.links])
+    if format != "json":
+        return exports.report_download(format, report, "links", "flows")
+    return report
