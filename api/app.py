@@ -19,6 +19,7 @@ from api.routes import (
     flows,
     front,
     labels,
+    log,
     lots,
     me,
     orgs,
@@ -30,6 +31,7 @@ from api.security_headers import APP, SecurityHeaders, page_policy
 from domain.db import Database
 from domain.rate_limit import LoginLimiter
 from domain.settings import Settings, get_settings
+from domain.tlog.note import load_signer
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """Chain of custody for recycled aluminium, copper and lead.
@@ -51,6 +53,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db or Database(settings.database_url)
     app.state.token_cache = TokenCache()
     app.state.label_pdfs = PdfCache()
+    # Read once at start: a configured key that cannot be read stops the server here.
+    app.state.log_signer = load_signer(settings.log_key_file) if settings.log_key_file else None
     app.state.login_limiter = LoginLimiter(
         per_user_address=settings.login_failures_per_user_address,
         per_address=settings.login_failures_per_address,
@@ -80,7 +84,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
     for module in (events, lots, auth, orgs, reports, periods, labels, me, compliance,
-                   compliance_reports, flows):
+                   compliance_reports, flows, log):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app
     app.include_router(front.router)  # / and the API docs from packaged files (offline)
