@@ -15,6 +15,7 @@ from api.routes import (
     auth,
     compliance,
     compliance_reports,
+    epcis,
     events,
     flows,
     front,
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         window_s=settings.login_failure_window_s)
     problems.install(app)
     # Bodies: 16 MiB for a batch of events, 64 KiB for anything else (checked before parsing).
-    app.add_middleware(BodyLimit, default=64 * KIB, paths={f"{API_PREFIX}/events": 16 * MIB})
+    app.add_middleware(BodyLimit, default=64 * KIB, paths={f"{API_PREFIX}/events": 16 * MIB,
+                                                          f"{API_PREFIX}/epcis/capture": 16 * MIB})
     # Swagger UI: its files from this server, one inline script; it sets inline styles.
     docs_policy = page_policy(front.docs_html(f"{API_PREFIX}/openapi.json"), scripts="'self'",
                               styles="'self' 'unsafe-inline'", images="data:", connect="'self'")
@@ -84,7 +86,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
     for module in (events, lots, auth, orgs, reports, periods, labels, me, compliance,
-                   compliance_reports, flows, log):
+                   compliance_reports, flows, log, epcis):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app
     app.include_router(front.router)  # / and the API docs from packaged files (offline)
