@@ -18,6 +18,7 @@ from api.routes import (
     events,
     front,
     labels,
+    lineage,
     lots,
     me,
     orgs,
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Each router straight on the app (not nested in `api`): matching a request through one
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
-    for module in (events, lots, auth, orgs, reports, periods, labels, me, compliance,
+    for module in (events, lots, lineage, auth, orgs, reports, periods, labels, me, compliance,
                    compliance_reports):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app

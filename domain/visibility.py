@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +47,12 @@ def visible_lot_id(session: Session, *, actor: Actor, code: str) -> int:
     if lot_id is None:
         raise NotFound(f"no lot {codes.format_lot_code(canonical)}", code="lot-not-found")
     return int(lot_id)
+
+
+def hidden_lot_id(code: str, key: str) -> str:
+    """The stable opaque id under which a lot the caller may not see appears in a trace: the
+    same lot gives the same id in every trace, and without the key nobody can tell its code."""
+    return "h-" + hmac.new(key.encode(), code.encode(), hashlib.sha256).hexdigest()[:20]
 
 
 # --- Events: own events whole; others' events on a visible lot (and voids of those) redacted.

@@ -171,6 +171,9 @@ MATRIX: dict[tuple[str, str], tuple[Callable[[dict[str, str]], dict[str, str]], 
         lambda o: {"code": o["lot"]}, None,
         scoped(own={}, other={"manager": 404, "operator": 404})),
     ("GET", "/api/v1/lots"): (lambda o: {}, None, by_role()),
+    ("GET", "/api/v1/lots/{code}/trace"): (
+        lambda o: {"code": o["lot"]}, None,
+        scoped(own={}, other={"manager": 404, "operator": 404})),
     ("GET", "/api/v1/lots/{code}/label.png"): (
         lambda o: {"code": o["lot"]}, None,
         scoped(own={}, other={"manager": 404, "operator": 404})),
