@@ -15,7 +15,7 @@ from domain.auth import Actor
 from domain.errors import InvalidInput
 from domain.events.capture import local_time
 from domain.models import Event, Lot, LotAccess, Org, Site
-from domain.origins import ROOT_KINDS, Inflow, root_shares, split_exact
+from domain.origins import ROOT_KINDS, Inflow, root_shares
 from domain.visibility import hidden_lot_id, visible_lot_id
 
 MAX_DEPTH = 64  # a guard: real chains are a few steps (collect, sort, bale, melt, ...)
@@ -172,7 +172,7 @@ def _origins(root: int, rows: list[Any], lots: dict[int, Any], nodes: dict[int, 
     non_primary = sum(g for (origin, *_), g in cells.items() if origin != "primary")
     if not cells:  # consumed or void: the origins of the mass it had are shown
         non_primary = sum(g for _, kind, g in inflows.get(root, ()) if kind != "primary")
-    parts = split_exact(non_primary, [w for _, w in shares])
+    parts = comp.largest_remainder(non_primary, [w for _, w in shares])
     out = []
     for (lot_id, _), grams in zip(shares, parts, strict=True):
         c = creation[lot_id]

@@ -55,6 +55,19 @@ def hidden_lot_id(code: str, key: str) -> str:
     return "h-" + hmac.new(key.encode(), code.encode(), hashlib.sha256).hexdigest()[:20]
 
 
+# --- Findings: an organisation sees its own; auditors (and administrators) all.
+
+def finding_seen_clause(actor: Actor, org_id: Any) -> ColumnElement[bool] | None:
+    """The WHERE clause of the findings the caller may see (None: every finding)."""
+    return None if actor.sees_everything else org_id == actor.org_id
+
+
+def may_note_finding(actor: Actor, finding_org_id: int) -> bool:
+    """An auditor, or a manager or operator of the finding's organisation (its answer)."""
+    return actor.role == "auditor" or (actor.role in ("manager", "operator")
+                                       and actor.org_id == finding_org_id)
+
+
 # --- Events: own events whole; others' events on a visible lot (and voids of those) redacted.
 
 # Aliases: the reads join `event_void` themselves (for `voided_by`); these must not correlate.

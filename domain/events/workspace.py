@@ -77,6 +77,7 @@ class Workspace:
         self.pending = Pending()
         self.replaying: list[str] | None = None  # see domain.events.replay
         self.closed = closings(self.conn)  # closed accounting periods
+        self.findings: list[dict[str, Any]] = []  # rows of domain.findings, stored with the batch
 
     # --- reading, before planning --------------------------------------------------------------
     def prefetch(self, commands: Sequence[c.Command]) -> None:
