@@ -129,7 +129,7 @@ def test_declared_share_of_a_month_above_the_policy(w, settings):
 
 def test_void_rate_of_a_month_above_the_policy(w, settings):
     for org, events in (("COL", 20), ("OTHER", 19)):
-        for i in range(events):
+        for _ in range(events):
             body = w.body("collect", f"{org}-S1", metal="Al", grade="AL-TALC",
                           origin="post_consumer", mass_kg="10")
             [rec] = record_at(w, org, w.clock + timedelta(minutes=1), body)
