@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Table, and_, case, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from domain import catalogue
 from domain import commands as c
 from domain.events.store import SiteInfo, event_t, lot_t, melt_input_t
 from domain.events.workspace import Workspace
@@ -53,8 +54,9 @@ def event_findings(ws: Workspace, cmd: c.Command, site: SiteInfo, seq: int,
                  for code, role, before in mine if role == "in" and before is not None]
         made = sum(ws.lots[code].mass_g for code, role, _ in mine if role == "out")
         grade = ws.lots[taken[0][0]].grade
-        add("excess-loss", event, rules.excess_loss(sum(g for _, g in taken), made, grade),
-            [code for code, _ in taken])
+        if catalogue.grade(grade) is not None:  # products have no loss norm of their own
+            add("excess-loss", event, rules.excess_loss(sum(g for _, g in taken), made, grade),
+                [code for code, _ in taken])
     elif isinstance(cmd, c.Melt):
         metal = sum(r["metal_g"] for r in ws.pending.melt_input if r["event_seq"] == seq)
         [product] = [code for code, role, _ in mine if role == "out"]

@@ -12,7 +12,7 @@ from domain.commands import EventCommand
 from domain.events.capture import record_events
 from domain.findings.engine import sweep
 from domain.findings.inbox import list_findings
-from tests.factories import CST, T0, World
+from tests.factories import ADMIN, CST, T0, World
 
 _cmd = TypeAdapter(EventCommand)
 
@@ -145,3 +145,13 @@ def test_findings_never_block_capture(w):
     [lot] = shipped(w, "1000")
     rec = w.receive("SORT", {lot: "1"})  # a gap of 999 kg: recorded, and a finding raised
     assert rec.type == "receive" and found(w, "weight-gap")[0][1] == [lot]
+
+
+def test_the_demo_has_a_few_realistic_anomalies(db, settings):
+    from seed.demo import seed_demo
+
+    seed_demo(db, settings, weeks=2)
+    with db.read() as s:
+        rows = list_findings(s, actor=ADMIN)
+    assert sorted((f.kind, f.org) for f in rows) == [
+        ("late-record", "BJ-HS"), ("stale-transit", "ZY-HS"), ("weight-gap", "GY-FJ")]
