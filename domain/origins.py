@@ -18,7 +18,8 @@ def root_shares(traced: int, inflows: Mapping[int, Sequence[Inflow]]) -> dict[in
 
     At every lot a parent's part is the grams it moved into the lot over everything that moved
     in (primary metal included); a root is a lot with a creation inflow. The common
-    denominator is the product of every lot's inflow total, so each step divides exactly; lots
+    denominator is the product of the inflow totals of the lots that are not roots, so each
+    step divides exactly (a root's one inflow is all of it); lots
     are visited children first (Kahn's order over the reversed edges), so a lot reached along
     two paths (a split merged again) is counted once with both parts.
     """
@@ -29,7 +30,10 @@ def root_shares(traced: int, inflows: Mapping[int, Sequence[Inflow]]) -> dict[in
         for parent, _, _ in inflow:
             if parent is not None:
                 waiting[parent] = waiting.get(parent, 0) + 1
-    weight = {traced: prod(t for t in totals.values() if t)}
+    # A root's one inflow is its creation (g = total): only the other lots divide.
+    weight = {traced: prod(totals[lot] for lot, inflow in inflows.items()
+                           if totals[lot] and any(p is not None or k == "primary"
+                                                  for p, k, _ in inflow))}
     roots: dict[int, int] = {}
     ready = [traced]
     while ready:

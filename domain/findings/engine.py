@@ -42,8 +42,9 @@ def event_findings(ws: Workspace, cmd: c.Command, site: SiteInfo, seq: int,
             out.append(finding_row(kind, key, raised, org_id=site.org_id, site_id=site.id,
                                    lots=lots, events=[event], at=now))
 
-    add("late-record", event, rules.late_record(cmd.occurred_at, now), [])
     mine = [(code, role, before) for s, code, role, before in ws.pending.event_lot if s == seq]
+    add("late-record", event, rules.late_record(cmd.occurred_at, now),
+        [code for code, _, _ in mine])
     if isinstance(cmd, c.Receive):
         for code, _, before in mine:
             assert before is not None

@@ -22,7 +22,8 @@ def _dec(x: Fraction, places: int = 4) -> Decimal:
 
 def weight_gap(shipped_g: int, received_g: int, site: str) -> Raised | None:
     """A receipt whose weight differs from the shipped weight by more than the tolerance: the
-    larger of a share of the shipped mass and a fixed minimum (DOMAIN.md §6), per site."""
+    larger of a share of the shipped mass and a fixed minimum (docs/domain.md, Weighing
+    tolerance), per site."""
     pct = threshold("weight-gap", "tolerance_pct", site)
     floor = threshold("weight-gap", "tolerance_min_kg", site)
     tolerance = max(Fraction(shipped_g) * Fraction(pct.value) / 100, Fraction(floor.value) * 1000)
@@ -69,7 +70,7 @@ def stale_transit(shipped_at: datetime, at: datetime) -> Raised | None:
 
 
 def declared_share(declared_g: int, denominator_g: int, month: str) -> Raised | None:
-    """N / D of a producer's month (DOMAIN.md §6) above the policy's share."""
+    """N / D of a producer's month (docs/domain.md, Accounting) above the policy's share."""
     rule = threshold("declared-share", "max_share_pct")
     if not denominator_g:
         return None
