@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, CursorQuery, DbDep, decode_cursor, encode_cursor, write
-from api.schemas import Page
+from api.schemas import Instant, Page
 from domain.findings.inbox import FindingView, add_note, get_finding, list_findings, set_status
 
 router = APIRouter(tags=["findings"])
@@ -66,7 +66,7 @@ def read_findings(actor: ActorDep, db: DbDep,
                   org: Annotated[str | None, Query(max_length=32)] = None,
                   kind: Kind | None = None, status: Status | None = None,
                   severity: Literal["info", "warning", "high"] | None = None,
-                  since: Annotated[AwareDatetime | None, Query(
+                  since: Annotated[Instant | None, Query(
                       description="Detected at or after this instant (RFC 3339).")] = None,
                   cursor: CursorQuery = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Page[FindingOut]:
