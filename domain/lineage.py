@@ -15,6 +15,7 @@ from domain.auth import Actor
 from domain.errors import InvalidInput
 from domain.events.capture import local_time
 from domain.models import Event, Lot, LotAccess, Org, Site
+from domain.models.types import Json, UtcDateTime
 from domain.origins import ROOT_KINDS, Inflow, root_shares
 from domain.visibility import hidden_lot_id, visible_lot_id
 
@@ -41,6 +42,23 @@ WALKS = {d: text(f"""{sql}
     FROM walk w JOIN lot_edge e ON e.id = w.edge_id JOIN event ev ON ev.seq = e.event_seq
     GROUP BY e.id, e.parent_id, e.child_id, e.kind, e.grams, e.origin, e.provenance,
              e.evidence, e.region, ev.id, ev.org_id""") for d, sql in _WALK.items()}
+
+# A trace in one statement: each edge reached, with the lot it flows into (every lot of a back
+# trace flows in from somewhere: a root from its creation), its holder and its making event.
+_SEEN = {True: "1", False: "EXISTS (SELECT 1 FROM lot_access a WHERE a.lot_id = l.id "
+                          "AND a.org_id = :org_id)"}
+TRACES = {(d, everything): text(f"""{sql}
+    SELECT e.parent_id, e.child_id, e.kind, e.grams, e.origin, e.provenance, e.evidence,
+           e.region, w.depth, ev.id AS event, ev.type AS event_type, ev.occurred_at,
+           ev.occurred_offset_min, mk.kind AS maker_kind, l.code, l.metal, l.grade, l.status,
+           l.mass_g, CASE WHEN l.id = :root THEN l.cells END AS cells, o.code AS org,
+           s.code AS site, {_SEEN[everything]} AS seen
+    FROM (SELECT edge_id, min(depth) AS depth FROM walk GROUP BY edge_id) w
+    JOIN lot_edge e ON e.id = w.edge_id JOIN event ev ON ev.seq = e.event_seq
+    JOIN org mk ON mk.id = ev.org_id JOIN lot l ON l.id = e.child_id
+    JOIN org o ON o.id = l.org_id LEFT JOIN site s ON s.id = l.site_id""").columns(
+    occurred_at=UtcDateTime(), cells=Json)
+    for d, sql in _WALK.items() for everything in (True, False)}
 
 _lot: Table = Lot.__table__  # type: ignore[attr-defined]
 _org: Table = Org.__table__  # type: ignore[attr-defined]
@@ -127,17 +145,21 @@ def trace_lot(session: Session, *, actor: Actor, code: str, key: str, direction:
     if depth is not None and not 1 <= depth <= MAX_DEPTH:
         raise InvalidInput(f"depth must be between 1 and {MAX_DEPTH}", pointer="/depth")
     root = visible_lot_id(session, actor=actor, code=code)
-    rows = list(session.execute(WALKS[direction], {"root": root, "max_depth": MAX_DEPTH}))
+    rows = list(session.execute(TRACES[direction, actor.sees_everything], {
+        "root": root, "max_depth": MAX_DEPTH, "org_id": actor.org_id}))
     shown = [r for r in rows if r.parent_id is not None
              and (depth is None or r.depth <= depth)]
     ids = {root} | {r.parent_id for r in shown} | {r.child_id for r in shown}
-    origin_rows = [r for r in rows if r.kind in ROOT_KINDS] if direction == "back" else []
-    ids |= {r.child_id for r in origin_rows}
-    lots = {r.id: r for r in session.execute(NODES[actor.sees_everything],
-                                             {"ids": list(ids), "org_id": actor.org_id})}
+    if direction == "back":
+        ids |= {r.child_id for r in rows if r.kind in ROOT_KINDS}
+    lots: dict[int, Any] = {r.child_id: r for r in rows}
+    missing = ids - lots.keys()  # a forward trace's root; a lot older than the lineage
+    if missing:
+        lots.update((r.id, r) for r in session.execute(NODES[actor.sees_everything], {
+            "ids": list(missing), "org_id": actor.org_id}))
     nodes = {lot_id: _node(lots[lot_id], key) for lot_id in ids}
     edges = [Edge(nodes[r.parent_id].id, nodes[r.child_id].id,
-                  None if nodes[r.parent_id].hidden or nodes[r.child_id].hidden else r.event_id,
+                  None if nodes[r.parent_id].hidden or nodes[r.child_id].hidden else r.event,
                   r.kind, r.grams) for r in shown]
     linked = {e.source for e in edges} | {e.target for e in edges}
     others = sorted((n for i, n in nodes.items() if i != root and n.id in linked),
