@@ -155,3 +155,23 @@ def test_the_demo_has_a_few_realistic_anomalies(db, settings):
         rows = list_findings(s, actor=ADMIN)
     assert sorted((f.kind, f.org) for f in rows) == [
         ("late-record", "BJ-HS"), ("stale-transit", "ZY-HS"), ("weight-gap", "GY-FJ")]
+
+
+def test_the_sweep_command_raises_as_of_a_date_and_once(w, settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from api.cli import app as cli
+    from domain.settings import get_settings
+
+    [lot] = shipped(w, "100")  # shipped on 2026-03-02
+    monkeypatch.setenv("SCRAPTRACE_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        before = runner.invoke(cli, ["findings", "sweep", "--at", "2026-03-08"])
+        first = runner.invoke(cli, ["findings", "sweep", "--at", "2026-03-10"])
+        again = runner.invoke(cli, ["findings", "sweep", "--at", "2026-03-10"])
+    finally:
+        get_settings.cache_clear()
+    assert [r.output.split(" new")[0] for r in (before, first, again)] == ["0", "1", "0"]
+    assert found(w, "stale-transit")[0][1] == [lot]
