@@ -14,11 +14,24 @@ def imported_from(country: str) -> str:
     return f"{IMPORTED}:{country}"
 
 
-def provenance_parts(provenance: str) -> tuple[str, str | None]:
+def provenance_tag(provenance: str) -> tuple[str, str | None]:
     """The kind and its tag: ("imported", "JP") for "imported:JP", ("in_province", "520100")
     for "in_province:520100"; (provenance, None) for an untagged one."""
     kind, _, tag = provenance.partition(":")
     return kind, tag or None
+
+
+def provenance_parts(provenance: str) -> tuple[str, str | None]:
+    """The kind and the country of origin: ("imported", "JP") for "imported:JP";
+    (kind, None) for a domestic provenance, whatever its region."""
+    kind, tag = provenance_tag(provenance)
+    return kind, tag if kind == IMPORTED else None
+
+
+def provenance_region(provenance: str) -> str | None:
+    """The GB/T 2260 region of a domestic provenance ("520100" for "in_province:520100")."""
+    kind, tag = provenance_tag(provenance)
+    return None if kind == IMPORTED else tag
 
 
 def provenance_of(region: str | None, home: str) -> str:

@@ -198,7 +198,7 @@ def _origins(root: int, rows: list[Any], lots: dict[int, Any], nodes: dict[int, 
     out = []
     for (lot_id, _), grams in zip(shares, parts, strict=True):
         c = creation[lot_id]
-        kind, tag = comp.provenance_parts(c.provenance)
+        kind, tag = comp.provenance_tag(c.provenance)
         out.append(Origin(lot=nodes[lot_id].id, hidden=nodes[lot_id].hidden, origin=c.origin,
                           provenance=kind, region=tag, evidence=c.evidence,
                           org_kind=lots[lot_id].maker_kind, grams=grams))

@@ -10,7 +10,7 @@ from api.deps import ActorDep, CursorQuery, DbDep, decode_cursor, encode_cursor
 from api.schemas import Cell, Custodian, LotRead, Page
 from domain import codes
 from domain.accounting import PPM
-from domain.composition import IMPORTED, provenance_parts
+from domain.composition import provenance_parts, provenance_region
 from domain.lots import LotView, get_lot, list_lots
 
 router = APIRouter(tags=["lots"])
@@ -28,11 +28,10 @@ def lot_read(v: LotView) -> LotRead:
 
 
 def _cell(origin: str, provenance: str, evidence: str, melted_by: str, grams: int) -> Cell:
-    kind, tag = provenance_parts(provenance)
-    imported = kind == IMPORTED
+    kind, country = provenance_parts(provenance)
     return Cell(origin=origin, provenance=kind, evidence=evidence, mass_kg=grams / 1000,
-                melted_by=melted_by or None, country=tag if imported else None,
-                region=None if imported else tag)
+                melted_by=melted_by or None, country=country,
+                region=provenance_region(provenance))
 
 
 @router.get("/lots/{code}", response_model=LotRead, summary="One lot")
