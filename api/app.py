@@ -17,9 +17,11 @@ from api.routes import (
     compliance_reports,
     epcis,
     events,
+    findings,
     flows,
     front,
     labels,
+    lineage,
     log,
     lots,
     me,
@@ -29,6 +31,7 @@ from api.routes import (
     reports,
 )
 from api.security_headers import APP, SecurityHeaders, page_policy
+from api.sweeper import findings_sweeper
 from domain.db import Database
 from domain.rate_limit import LoginLimiter
 from domain.settings import Settings, get_settings
@@ -49,7 +52,8 @@ Masses are kilograms with at most 3 decimals (stored as integer grams). Errors a
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="scraptrace", version="0.1.0", description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json",
+                  lifespan=findings_sweeper)
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     app.state.token_cache = TokenCache()
@@ -85,8 +89,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Each router straight on the app (not nested in `api`): matching a request through one
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
-    for module in (events, lots, auth, orgs, reports, periods, labels, me, compliance,
-                   compliance_reports, flows, log, epcis):
+    for module in (events, lots, lineage, auth, orgs, reports, periods, labels, me, compliance,
+                   compliance_reports, flows, log, epcis, findings):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app
     app.include_router(front.router)  # / and the API docs from packaged files (offline)

@@ -47,7 +47,8 @@ console = Console(width=150)
 WORKERS = int(os.environ.get("SCRAPTRACE_BENCH_WORKERS", "2"))
 DURATION = float(os.environ.get("SCRAPTRACE_BENCH_SECONDS", "10"))
 FULL = os.environ.get("SCRAPTRACE_BENCH_FULL") == "1"
-# "capture": the capture figures alone (a few minutes), e.g. to compare two commits.
+# "capture": the capture figures alone (a few minutes), e.g. to compare two commits; "trace":
+# the lineage figure alone (benchmarks/trace.py).
 ONLY = os.environ.get("SCRAPTRACE_BENCH_ONLY", "")
 
 
@@ -395,6 +396,10 @@ def size_runs(kind: str, tmp: Path, lots: int, name: str, with_lot_read: bool,
 def bench(kind: str) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="scraptrace-bench-") as d:
         tmp = Path(d)
+        from benchmarks.trace import trace_runs
+
+        if ONLY == "trace":
+            return trace_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: capture")
         runs = capture_runs(kind, tmp)
         if ONLY == "capture":
@@ -407,9 +412,11 @@ def bench(kind: str) -> list[dict[str, Any]]:
         runs += size_runs(kind, tmp, 10_000, "report_1e4", False)[0]
         console.print(f"[bold]{kind}[/bold]: 10^5 lots")
         runs += size_runs(kind, tmp, 100_000, "report_1e5", not FULL)[0]
+        runs += trace_runs(kind, tmp)
         if FULL:
             console.print(f"[bold]{kind}[/bold]: 10^6 lots")
             runs += size_runs(kind, tmp, 1_000_000, "report_1e6", True)[0]
+            runs += trace_runs(kind, tmp, 1_000_000)
         else:
             runs.append(entry("report_1e6", kind, None, "s", None, "lower",
                               skipped="set SCRAPTRACE_BENCH_FULL=1 to build 10^6 lots"))

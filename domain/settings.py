@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     log_key_file: str | None = None
     transparency_log: bool = True
 
+    # Key of the opaque ids under which a trace shows lots the caller may not see. The default
+    # is public: production sets its own secret.
+    hidden_id_key: str = "scraptrace-dev-hidden-id-key"
+    # How often the server sweeps for period findings (0: never).
+    findings_sweep_s: int = 3600
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

@@ -73,6 +73,7 @@ def recycled_share_report(
                                           out_of_province=_kg(r.out_of_province_g),
                                           imported=_kg(r.imported_g)),
             imported_by_country_kg={c: _kg(g) for c, g in sorted(r.imported_by_country_g.items())},
+            by_region_kg={k: _kg(g) for k, g in sorted(r.by_region_g.items())},
             recorded_late_kg=LateKg(recycled=_kg(r.late_recycled_g),
                                     denominator=_kg(r.late_denominator_g)))
             for r in rows])

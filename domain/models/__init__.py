@@ -9,8 +9,10 @@ from domain.models.compliance import (
     SmelterIndicator,
 )
 from domain.models.event import Event, EventLot, EventVoid
+from domain.models.finding import Finding, FindingNote
 from domain.models.label import LabelBatch, LabelCode
 from domain.models.ledger import MeltInput, Movement
+from domain.models.lineage import LotEdge
 from domain.models.lot import Lot, LotAccess
 from domain.models.org import ApiToken, Org, Site, User
 from domain.models.period import Period
@@ -22,12 +24,15 @@ __all__ = [
     "Event",
     "EventLot",
     "EventVoid",
+    "Finding",
+    "FindingNote",
     "ImportRecord",
     "LabelBatch",
     "LabelCode",
     "LicenceUse",
     "Lot",
     "LotAccess",
+    "LotEdge",
     "Manifest",
     "ManifestReceipt",
     "MeltInput",

@@ -94,8 +94,16 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
             "occurred_at": (datetime.now(CST) - timedelta(minutes=30)).isoformat(),
             "lots": lead["created_lots"], "to_site": "MX-S-1", "manifest": f"M-{org}"})
         assert ship.status_code == 201, ship.text
+        # Recorded four days after it occurred: a late-record finding of the organisation.
+        late = {**_collect(f"{org}-1"),
+                "occurred_at": (datetime.now(CST) - timedelta(days=4)).isoformat()}
+        late_id = client.post("/api/v1/events", json=late, headers=auth).json()["id"]
         objects[scope] = {"org": org, "site": f"{org}-1", "lot": ev["created_lots"][0],
                           "event": ev["id"], "batch": batch["batch"], "manifest": f"M-{org}"}
+        objects[scope]["finding"] = str(next(
+            f["id"] for f in client.get("/api/v1/findings", params={"kind": "late-record"},
+                                        headers={"Authorization": f"Bearer {tokens['auditor']}"},
+                                        ).json()["items"] if f["events"] == [late_id]))
     period = client.post("/api/v1/periods", json={"metal": "Pb", "month": "2031-01"}, headers={
         "Authorization": f"Bearer {tokens['auditor']}"}).json()
     for scope in objects.values():
@@ -171,6 +179,21 @@ MATRIX: dict[tuple[str, str], tuple[Callable[[dict[str, str]], dict[str, str]], 
         lambda o: {"code": o["lot"]}, None,
         scoped(own={}, other={"manager": 404, "operator": 404})),
     ("GET", "/api/v1/lots"): (lambda o: {}, None, by_role()),
+    ("GET", "/api/v1/findings"): (lambda o: {}, None, by_role()),
+    ("GET", "/api/v1/findings/{finding_id}"): (
+        lambda o: {"finding_id": o["finding"]}, None,
+        scoped(own={}, other={"manager": 404, "operator": 404})),
+    # Notes: auditors, and the finding's own organisation (its answer to the agency).
+    ("POST", "/api/v1/findings/{finding_id}/notes"): (
+        lambda o: {"finding_id": o["finding"]}, lambda o: {"text": "noted"},
+        scoped(own={"admin": 403, "default": 201},
+               other={"admin": 403, "manager": 404, "operator": 404, "default": 201})),
+    ("POST", "/api/v1/findings/{finding_id}/status"): (
+        lambda o: {"finding_id": o["finding"]}, lambda o: {"status": "acknowledged"},
+        by_role(auditor=200, default=403)),
+    ("GET", "/api/v1/lots/{code}/trace"): (
+        lambda o: {"code": o["lot"]}, None,
+        scoped(own={}, other={"manager": 404, "operator": 404})),
     ("GET", "/api/v1/lots/{code}/label.png"): (
         lambda o: {"code": o["lot"]}, None,
         scoped(own={}, other={"manager": 404, "operator": 404})),
