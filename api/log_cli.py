@@ -55,10 +55,11 @@ def verify(checkpoint: Annotated[Path | None, typer.Option(
                 result.bad(None, f"the stored tree of size {size} is not the one of {checkpoint}")
     db.dispose()
     if result.ok:
-        console.print(f"OK: {result.size} leaves match the stored events and the tree's root")
+        console.print(f"OK: {result.size} leaves match the stored events and the tree's root",
+                      soft_wrap=True)
         return
     if result.first_bad is not None:
         console.print(f"first disagreement at leaf index {result.first_bad}")
     for line in result.problems:
-        console.print(f"[red]{line}[/red]", highlight=False)
+        console.print(f"[red]{line}[/red]", highlight=False, soft_wrap=True)
     raise typer.Exit(1)

@@ -56,7 +56,8 @@ def lineage(conn: Connection, melts: set[int]) -> set[int]:
     for chunk in _chunks(melts):
         for seq, lot_id in conn.execute(CHARGED, {"seqs": chunk}):
             wanted[lot_id] = max(wanted.get(lot_id, 0), seq)
-    events, done = set(melts), dict[int, int]()
+    events: set[int] = set(melts)
+    done: dict[int, int] = {}
     while wanted:
         frontier, wanted = wanted, {}
         creators: dict[int, int] = {}  # creating event → the bound its inputs inherit
@@ -109,7 +110,7 @@ def evidence(session: Session, *, actor: Actor, settings: Settings, signer: Sign
             event_t.c.occurred_at >= lo, event_t.c.occurred_at < hi))
         if payload.get("metal") == metal}
     seqs = lineage(conn, melts)
-    rows = []
+    rows: list[Any] = []
     for chunk in _chunks(seqs):
         rows += conn.execute(ROWS.add_columns(leaf_t.c.idx)
                              .outerjoin(leaf_t, leaf_t.c.event_seq == event_t.c.seq)
@@ -118,8 +119,8 @@ def evidence(session: Session, *, actor: Actor, settings: Settings, signer: Sign
                     key=lambda r: r.idx)
     ranges = {r.idx: merkle.inclusion_ranges(r.idx, cp.size) for r in logged}
     nodes: dict[merkle.Node, bytes] = {}
-    for chunk in _node_chunks(merkle.needed([x for rs in ranges.values() for x in rs])):
-        nodes.update(log.nodes(conn, chunk))
+    for wanted in _node_chunks(merkle.needed([x for rs in ranges.values() for x in rs])):
+        nodes.update(log.nodes(conn, wanted))
     leaves = [{"index": r.idx, "leaf": _b64(from_row(r)),
                "proof": [_b64(h) for h in merkle.range_hashes(ranges[r.idx], nodes)]}
               for r in logged]

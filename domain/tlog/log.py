@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, bindparam, select, text, tuple_, update
 
+from domain.errors import Unavailable
 from domain.events import bulk
 from domain.models import TlogLeaf, TlogNode, TlogState
 from domain.tlog import merkle
@@ -54,7 +55,10 @@ def nodes(conn: Connection, wanted: set[Node]) -> dict[Node, bytes]:
                     for r in conn.execute(NODES, {"keys": inner})})
     missing = wanted - out.keys()
     if missing:
-        raise LookupError(f"the log's stored tree lacks nodes {sorted(missing)[:3]}")
+        # Rows deleted behind the platform's back: nothing is proved (or appended) until the
+        # operators restore them; `scraptrace log verify` names what is missing.
+        raise Unavailable(f"the log's stored tree lacks nodes {sorted(missing)[:3]}",
+                          code="log-damaged")
     return out
 
 

@@ -131,6 +131,10 @@ class Lot:
         return taken
 
 
+FIGURES = ("post_consumer_g", "pre_consumer_g", "declared_g", "primary_g", "home_scrap_g",
+           "rework_g", "in_province_g", "out_of_province_g", "imported_g")
+
+
 @dataclass
 class Share:
     """Metal grams by class over the counted melts."""
@@ -152,14 +156,13 @@ class Share:
             f[f"{kind}_g"] += metal
 
 
-FIGURES = ("post_consumer_g", "pre_consumer_g", "declared_g", "primary_g", "home_scrap_g",
-           "rework_g", "in_province_g", "out_of_province_g", "imported_g")
-
-
 def code(ref: str) -> str:
     """A lot code as the platform stores it: upper case, no separators, look-alikes read."""
     text = "".join(ch for ch in ref.strip().upper() if ch not in "- ")
-    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return text.translate(LOOK_ALIKES)
+
+
+LOOK_ALIKES = str.maketrans("OIL", "011")
 
 
 class Replay:
