@@ -3,7 +3,8 @@
 SQLite always; PostgreSQL too when SCRAPTRACE_BENCH_PG_URL names a database it may empty.
 The 10^6-lot data set (report_1e6, lot_read) is built when SCRAPTRACE_BENCH_FULL=1 (it takes
 several minutes per database); without it lot_read is measured at 10^5 lots and report_1e6 is
-listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone. Writes
+listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone,
+SCRAPTRACE_BENCH_ONLY=log the transparency log's (benchmarks/tlog.py). Writes
 benchmarks/results/latest.json and prints a table.
 """
 
@@ -395,10 +396,18 @@ def size_runs(kind: str, tmp: Path, lots: int, name: str, with_lot_read: bool,
 def bench(kind: str) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="scraptrace-bench-") as d:
         tmp = Path(d)
+        if ONLY == "log":  # the transparency log's figures alone (benchmarks/tlog.py)
+            from benchmarks.tlog import log_runs as only_log
+
+            return only_log(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: capture")
         runs = capture_runs(kind, tmp)
         if ONLY == "capture":
             return runs
+        console.print(f"[bold]{kind}[/bold]: transparency log")
+        from benchmarks.tlog import log_runs
+
+        runs += log_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: login flood")
         from benchmarks.flood import flood_runs
 

@@ -13,7 +13,7 @@ from fastapi.responses import PlainTextResponse
 from api.deps import ActorDep, DbDep, SettingsDep
 from domain.errors import Unavailable
 from domain.tlog import service
-from domain.tlog.evidence import evidence
+from domain.tlog.evidence import export
 
 router = APIRouter(tags=["transparency log"])
 Index = Annotated[int, Query(ge=0, le=2**62)]
@@ -29,9 +29,8 @@ def get_checkpoint(request: Request, db: DbDep, settings: SettingsDep) -> PlainT
     """A C2SP tlog-checkpoint (origin, tree size, base64 root hash) signed as a C2SP signed
     note with the log's Ed25519 key. It covers every event committed before the request.
     503 `log-not-signing` when the server has no log key."""
-    with db.read() as s:
-        cp = service.checkpoint(s, signer=request.app.state.log_signer,
-                                public_url=settings.public_url)
+    cp = service.latest_checkpoint(db, signer=request.app.state.log_signer,
+                                   public_url=settings.public_url)
     return PlainTextResponse(cp.text, headers={"Cache-Control": "no-store"})
 
 
@@ -87,9 +86,8 @@ def get_evidence(request: Request, actor: ActorDep, db: DbDep, settings: Setting
     the producer's melts in [from, to), of the back-lineage of every lot they charged and of
     voids of those events, each with its inclusion proof (docs/transparency.md). Auditors, and
     the producer for itself; another producer answers 404 `org-not-found`."""
-    with db.read() as s:
-        bundle = evidence(s, actor=actor, settings=settings, signer=request.app.state.log_signer,
-                          producer=producer, metal=metal, start=from_, end=to)
+    bundle = export(db, actor=actor, settings=settings, signer=request.app.state.log_signer,
+                    producer=producer, metal=metal, start=from_, end=to)
     name = f"evidence-{producer}-{metal}-{from_.isoformat()}-{to.isoformat()}.json"
     return Response(orjson.dumps(bundle), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 
 from domain import catalogue
 from domain.auth import Actor
+from domain.db import Database
 from domain.errors import NotFound
 from domain.events.store import event_lot_t, event_t, org_t, void_t
 from domain.reports import period_bounds, recycled_share
 from domain.settings import Settings
 from domain.tlog import log, merkle
+from domain.tlog.integrate import integrate
 from domain.tlog.leaf import ROWS, from_row
 from domain.tlog.log import leaf_t
 from domain.tlog.note import Signer
@@ -93,6 +95,13 @@ def _report(session: Session, actor: Actor, settings: Settings, producer: str, m
 
 REPORT_FIELDS = ("post_consumer_g", "pre_consumer_g", "declared_g", "primary_g", "home_scrap_g",
                  "rework_g", "in_province_g", "out_of_province_g", "imported_g")
+
+
+def export(db: Database, **query: Any) -> dict[str, Any]:
+    """`evidence` over every event committed before the call (integrated first)."""
+    integrate(db)
+    with db.read() as s:
+        return evidence(s, **query)
 
 
 def evidence(session: Session, *, actor: Actor, settings: Settings, signer: Signer | None,

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from api.cli import app as server_cli
 from domain.events.store import event_lot_t, event_t, melt_input_t
 from domain.settings import get_settings
-from domain.tlog import audit, log, note
+from domain.tlog import audit, log, merkle, note
 from domain.tlog.leaf import ROWS, from_row
 from domain.tlog.log import leaf_t, node_t, state_t
 
@@ -171,8 +171,10 @@ def test_a_log_rebuilt_and_signed_again_is_caught_from_an_earlier_checkpoint(api
         s.execute(delete(leaf_t))
         s.execute(delete(node_t))
         s.execute(update(state_t).values(size=0))
-        log.append(conn, [(r.seq, from_row(r)) for r in
-                          s.execute(ROWS.order_by(event_t.c.seq)).all()])
+        s.execute(update(state_t).values(size=0))
+        rows = s.execute(ROWS.order_by(event_t.c.seq)).all()
+        log.assign(conn, [r.seq for r in rows])
+        log.extend(conn, 0, [merkle.leaf_hash(from_row(r)) for r in rows], {})
     with db.read() as s:
         assert audit.check(s.connection()).ok  # consistent with itself: only history shows it
     new = Checkpoint.open(api.client.get("/api/v1/log/checkpoint").text, chain.key)
