@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 WEB := clients/web
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo's transparency-log key, beside its database (docs/transparency.md); never committed.
+LOG_KEY ?= scraptrace-log.key
 # -qq: errors only (pip's -q still prints a warning per package for unreachable index locations).
 PIP_QUIET ?= -qq
 
@@ -27,8 +29,9 @@ web:
 
 run: $(STAMP) web
 	@$(BIN)/scraptrace db upgrade
-	@$(BIN)/scraptrace seed demo --if-empty
-	@$(BIN)/scraptrace serve --host $(HOST) --port $(PORT)
+	@test -n "$$SCRAPTRACE_LOG_KEY_FILE" || test -f $(LOG_KEY) || $(BIN)/scraptrace log keygen $(LOG_KEY)
+	@SCRAPTRACE_LOG_KEY_FILE=$${SCRAPTRACE_LOG_KEY_FILE:-$(LOG_KEY)} $(BIN)/scraptrace seed demo --if-empty
+	@SCRAPTRACE_LOG_KEY_FILE=$${SCRAPTRACE_LOG_KEY_FILE:-$(LOG_KEY)} $(BIN)/scraptrace serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) web
 	$(BIN)/pytest -q $(PYTEST_ARGS)

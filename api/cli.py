@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.log_cli import log_app
+from api.log_cli import log_app, start_integrator
 
 app = typer.Typer(help="scraptrace: chain of custody for recycled Al, Cu and Pb.",
                   no_args_is_help=True)
@@ -51,8 +51,13 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
         workers = 1
     console.print(f"serving on [bold]{base}[/bold]  (app {base}/app/, API docs {base}/api/v1/docs); "
                   "Ctrl-C stops", highlight=False, soft_wrap=True)
-    uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False)
+    integrator = start_integrator() if settings.transparency_log else None
+    try:
+        uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level="warning",
+                    access_log=False)
+    finally:
+        if integrator is not None:
+            integrator.terminate()
 
 
 @db_app.command("upgrade")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +36,22 @@ def keygen(path: Annotated[Path, typer.Argument(help="Where to write the signer 
                   f"{note.parse_signer(key).verifier_key}", highlight=False, soft_wrap=True)
 
 
+@log_app.command("integrate")
+def integrate_cmd(follow: Annotated[bool, typer.Option(
+        help="Keep integrating every --interval seconds (what `scraptrace serve` runs).")] = False,
+                  interval: Annotated[float, typer.Option()] = 0.5) -> None:
+    """Hash the events captures have placed into the log's tree."""
+    from domain.db import Database
+    from domain.settings import get_settings
+    from domain.tlog.integrate import follow as follow_log
+    from domain.tlog.integrate import integrate
+
+    db = Database(get_settings().database_url)
+    if follow:
+        follow_log(db, interval)
+    console.print(f"{integrate(db)} leaves hashed into the tree")
+
+
 @log_app.command("verify")
 def verify(checkpoint: Annotated[Path | None, typer.Option(
         help="A checkpoint saved earlier: its root must be the stored tree's at its size.")
@@ -44,8 +62,10 @@ def verify(checkpoint: Annotated[Path | None, typer.Option(
     from domain.db import Database
     from domain.settings import get_settings
     from domain.tlog import audit, log
+    from domain.tlog.integrate import integrate
 
     db = Database(get_settings().database_url)
+    integrate(db)  # every committed event hashed first: the check then covers them all
     with db.read() as s:
         result = audit.check(s.connection())
         if checkpoint is not None:
@@ -55,10 +75,18 @@ def verify(checkpoint: Annotated[Path | None, typer.Option(
                 result.bad(None, f"the stored tree of size {size} is not the one of {checkpoint}")
     db.dispose()
     if result.ok:
-        console.print(f"OK: {result.size} leaves match the stored events and the tree's root")
+        console.print(f"OK: {result.size} leaves match the stored events and the tree's root",
+                      soft_wrap=True)
         return
     if result.first_bad is not None:
         console.print(f"first disagreement at leaf index {result.first_bad}")
     for line in result.problems:
-        console.print(f"[red]{line}[/red]", highlight=False)
+        console.print(f"[red]{line}[/red]", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def start_integrator() -> subprocess.Popen[bytes]:
+    """`scraptrace log integrate --follow` beside the server, in a process of its own so that
+    hashing never competes with captures for the interpreter."""
+    return subprocess.Popen([sys.executable, "-c", "from api.cli import app; app()", "log",
+                             "integrate", "--follow"])

@@ -3,7 +3,8 @@
 SQLite always; PostgreSQL too when SCRAPTRACE_BENCH_PG_URL names a database it may empty.
 The 10^6-lot data set (report_1e6, lot_read) is built when SCRAPTRACE_BENCH_FULL=1 (it takes
 several minutes per database); without it lot_read is measured at 10^5 lots and report_1e6 is
-listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone. Writes
+listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone,
+SCRAPTRACE_BENCH_ONLY=log the transparency log's (benchmarks/tlog.py). Writes
 benchmarks/results/latest.json and prints a table.
 """
 
@@ -400,10 +401,16 @@ def bench(kind: str) -> list[dict[str, Any]]:
 
         if ONLY == "trace":
             return trace_runs(kind, tmp)
+        from benchmarks.tlog import log_runs
+
+        if ONLY == "log":  # the transparency log's figures alone (benchmarks/tlog.py)
+            return log_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: capture")
         runs = capture_runs(kind, tmp)
         if ONLY == "capture":
             return runs
+        console.print(f"[bold]{kind}[/bold]: transparency log")
+        runs += log_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: login flood")
         from benchmarks.flood import flood_runs
 

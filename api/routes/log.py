@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+import orjson
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from api.deps import ActorDep, DbDep, SettingsDep
 from domain.errors import Unavailable
 from domain.tlog import service
+from domain.tlog.evidence import export
 
 router = APIRouter(tags=["transparency log"])
 Index = Annotated[int, Query(ge=0, le=2**62)]
@@ -26,9 +29,8 @@ def get_checkpoint(request: Request, db: DbDep, settings: SettingsDep) -> PlainT
     """A C2SP tlog-checkpoint (origin, tree size, base64 root hash) signed as a C2SP signed
     note with the log's Ed25519 key. It covers every event committed before the request.
     503 `log-not-signing` when the server has no log key."""
-    with db.read() as s:
-        cp = service.checkpoint(s, signer=request.app.state.log_signer,
-                                public_url=settings.public_url)
+    cp = service.latest_checkpoint(db, signer=request.app.state.log_signer,
+                                   public_url=settings.public_url)
     return PlainTextResponse(cp.text, headers={"Cache-Control": "no-store"})
 
 
@@ -70,3 +72,22 @@ def get_consistency(actor: ActorDep, db: DbDep,
     with db.read() as s:
         hashes = service.consistency_proof(s, old=from_, new=to)
     return {"from": from_, "to": to, "hashes": [_b64(h) for h in hashes]}
+
+
+@router.get("/reports/recycled-share/evidence", tags=["reports"],
+            summary="Evidence bundle of a producer's recycled share (JSON file)")
+def get_evidence(request: Request, actor: ActorDep, db: DbDep, settings: SettingsDep,
+                 producer: Annotated[str, Query(max_length=32)],
+                 metal: Annotated[str, Query(pattern="^(Al|Cu|Pb)$")],
+                 from_: Annotated[date, Query(alias="from", description="First local day.")],
+                 to: Annotated[date, Query(description="Day after the last.")]) -> Response:
+    """One JSON file from which `scraptrace-verify bundle` recomputes the report offline: the
+    report in grams, a signed checkpoint, the verifier key, grade defaults, and the leaves of
+    the producer's melts in [from, to), of the back-lineage of every lot they charged and of
+    voids of those events, each with its inclusion proof (docs/transparency.md). Auditors, and
+    the producer for itself; another producer answers 404 `org-not-found`."""
+    bundle = export(db, actor=actor, settings=settings, signer=request.app.state.log_signer,
+                    producer=producer, metal=metal, start=from_, end=to)
+    name = f"evidence-{producer}-{metal}-{from_.isoformat()}-{to.isoformat()}.json"
+    return Response(orjson.dumps(bundle), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -9,13 +9,14 @@ from domain.models.types import BigId
 
 
 class TlogLeaf(SQLModel, table=True):
-    """Leaf `idx` of the log: the event it logs and SHA-256(0x00 ‖ its canonical record)."""
+    """Leaf `idx` of the log: the event it logs, given its place when it is stored, and
+    SHA-256(0x00 ‖ its canonical record), filled in by the integrator within a second."""
 
     __tablename__ = "tlog_leaf"
 
     idx: int = Field(sa_column=Column(BigId, primary_key=True, autoincrement=False))
     event_seq: int = Field(sa_type=BigInteger, foreign_key="event.seq", unique=True)
-    hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
+    hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(32), nullable=True))
 
 
 class TlogNode(SQLModel, table=True):
@@ -29,7 +30,8 @@ class TlogNode(SQLModel, table=True):
 
 
 class TlogState(SQLModel, table=True):
-    """One row: the log's size. Locked by every append, so leaves follow commit order."""
+    """Row 1: leaves given a place (locked by every capture until it commits, so places follow
+    commit order). Row 2: leaves hashed into the tree (locked by the integrator)."""
 
     __tablename__ = "tlog_state"
 

@@ -1,8 +1,10 @@
-"""The log's storage: append leaves in the capture transaction, read roots and proofs.
+"""The log's storage: places given in the capture transaction, hashes added by the integrator,
+roots and proofs read from stored complete subtrees.
 
-An append locks the log's one state row until the transaction commits, so leaf indexes are
-gapless and follow commit order; it reads the O(log n) frontier nodes and writes each new leaf
-and every subtree it completes. A root or a proof reads the O(log n) nodes it folds, in two
+A capture locks state row 1 until it commits, so leaf indexes are gapless and follow commit
+order, and writes one row per event. The integrator (domain/tlog/integrate.py) later extends the
+tree under state row 2: it reads the O(log n) frontier nodes and writes each leaf's hash and
+every subtree it completes. A root or a proof reads the O(log n) nodes it folds, in two
 statements.
 """
 
@@ -12,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, bindparam, select, text, tuple_, update
 
+from domain.errors import Unavailable
 from domain.events import bulk
 from domain.models import TlogLeaf, TlogNode, TlogState
 from domain.tlog import merkle
@@ -20,10 +23,12 @@ from domain.tlog.merkle import Node
 leaf_t = TlogLeaf.__table__  # type: ignore[attr-defined]
 node_t = TlogNode.__table__  # type: ignore[attr-defined]
 state_t = TlogState.__table__  # type: ignore[attr-defined]
+PLACED, TREE = 1, 2  # the state rows
 
-SIZE = select(state_t.c.size).where(state_t.c.id == 1)
+SIZE = select(state_t.c.size).where(state_t.c.id == bindparam("row"))
 LOCK = SIZE.with_for_update()
-SET_SIZE = update(state_t).where(state_t.c.id == 1).values(size=bindparam("size"))
+SET_SIZE = update(state_t).where(state_t.c.id == bindparam("row")).values(size=bindparam("size"))
+SET_HASH = "UPDATE tlog_leaf SET hash = ? WHERE idx = ?"
 LEAVES = select(leaf_t.c.idx, leaf_t.c.hash).where(
     leaf_t.c.idx.in_(bindparam("ids", expanding=True)))
 NODES = select(node_t.c.level, node_t.c.idx, node_t.c.hash).where(
@@ -31,15 +36,27 @@ NODES = select(node_t.c.level, node_t.c.idx, node_t.c.hash).where(
 
 
 def size(conn: Connection) -> int:
-    return int(conn.execute(SIZE).scalar() or 0)
+    """The tree's size: the leaves hashed so far (what checkpoints and proofs cover)."""
+    return int(conn.execute(SIZE, {"row": TREE}).scalar() or 0)
 
 
-def _lock(conn: Connection) -> int:
-    found = conn.execute(LOCK).scalar()
-    if found is None:  # an emptied database: the row comes back at size 0
-        conn.execute(text("INSERT INTO tlog_state (id, size) VALUES (1, 0)"))
-        found = conn.execute(LOCK).scalar_one()
+def lock(conn: Connection, row: int) -> int:
+    found = conn.execute(LOCK, {"row": row}).scalar()
+    if found is None:  # an emptied database: the rows come back at size 0
+        for missing in (PLACED, TREE):
+            if conn.execute(SIZE, {"row": missing}).scalar() is None:
+                conn.execute(text(f"INSERT INTO tlog_state (id, size) VALUES ({missing}, 0)"))
+        found = conn.execute(LOCK, {"row": row}).scalar_one()
     return int(found)
+
+
+def assign(conn: Connection, seqs: Sequence[int]) -> int:
+    """Give the events `seqs` the next places, in order; answers the first."""
+    start = lock(conn, PLACED)
+    bulk.insert(conn, leaf_t, [{"idx": start + i, "event_seq": seq, "hash": None}
+                               for i, seq in enumerate(seqs)])
+    conn.execute(SET_SIZE, {"row": PLACED, "size": start + len(seqs)})
+    return start
 
 
 def nodes(conn: Connection, wanted: set[Node]) -> dict[Node, bytes]:
@@ -48,27 +65,30 @@ def nodes(conn: Connection, wanted: set[Node]) -> dict[Node, bytes]:
     leaves = [idx for level, idx in wanted if level == 0]
     inner = [n for n in wanted if n[0] > 0]
     if leaves:
-        out.update({(0, r.idx): bytes(r.hash) for r in conn.execute(LEAVES, {"ids": leaves})})
+        out.update({(0, r.idx): bytes(r.hash) for r in conn.execute(LEAVES, {"ids": leaves})
+                    if r.hash is not None})
     if inner:
         out.update({(r.level, r.idx): bytes(r.hash)
                     for r in conn.execute(NODES, {"keys": inner})})
     missing = wanted - out.keys()
     if missing:
-        raise LookupError(f"the log's stored tree lacks nodes {sorted(missing)[:3]}")
+        # Rows deleted behind the platform's back: nothing is proved (or appended) until the
+        # operators restore them; `scraptrace log verify` names what is missing.
+        raise Unavailable(f"the log's stored tree lacks nodes {sorted(missing)[:3]}",
+                          code="log-damaged")
     return out
 
 
-def append(conn: Connection, leaves: Sequence[tuple[int, bytes]]) -> int:
-    """Append (event seq, leaf bytes) pairs in order; answers the index of the first."""
-    start = _lock(conn)
-    made = merkle.append(start, nodes(conn, set(merkle.frontier(start))),
-                         [merkle.leaf_hash(data) for _, data in leaves])
-    bulk.insert(conn, leaf_t, [{"idx": start + i, "event_seq": seq, "hash": made[(0, start + i)]}
-                               for i, (seq, _) in enumerate(leaves)])
+def extend(conn: Connection, start: int, hashes: Sequence[bytes],
+           edge: Mapping[Node, bytes]) -> None:
+    """Store the hashes of leaves start, start+1, … and every subtree they complete (the tree
+    holds `start` leaves, whose frontier nodes are `edge`; the caller holds row TREE)."""
+    made = merkle.append(start, edge, hashes)
+    bulk.execute_many(conn, leaf_t, SET_HASH, [{"hash": h, "idx": i}
+                                               for (level, i), h in made.items() if level == 0])
     bulk.insert(conn, node_t, [{"level": level, "idx": idx, "hash": h}
                                for (level, idx), h in made.items() if level > 0])
-    conn.execute(SET_SIZE, {"size": start + len(leaves)})
-    return start
+    conn.execute(SET_SIZE, {"row": TREE, "size": start + len(hashes)})
 
 
 def root(conn: Connection, tree_size: int) -> bytes:

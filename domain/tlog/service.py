@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.auth import Actor
+from domain.db import Database
 from domain.errors import InvalidInput, Unavailable
 from domain.tlog import log
+from domain.tlog.integrate import integrate
 from domain.tlog.leaf import ROWS, event_t, from_row
 from domain.tlog.log import leaf_t
 from domain.tlog.note import Signer, checkpoint_body, origin
@@ -22,6 +24,16 @@ class Checkpoint:
     size: int
     root: bytes
     text: str  # the signed note
+
+
+def latest_checkpoint(db: Database, *, signer: Signer | None, public_url: str) -> Checkpoint:
+    """A signed checkpoint of every event committed before the call (integrated first)."""
+    if signer is None:
+        raise Unavailable("no log key is configured (SCRAPTRACE_LOG_KEY_FILE)",
+                          code="log-not-signing")
+    integrate(db)
+    with db.read() as s:
+        return checkpoint(s, signer=signer, public_url=public_url)
 
 
 def checkpoint(session: Session, *, signer: Signer | None, public_url: str) -> Checkpoint:

@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table('tlog_leaf',
     sa.Column('idx', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
     sa.Column('event_seq', sa.BigInteger(), nullable=False),
-    sa.Column('hash', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('hash', sa.LargeBinary(length=32), nullable=True),
     sa.ForeignKeyConstraint(['event_seq'], ['event.seq'], ),
     sa.PrimaryKeyConstraint('idx'),
     sa.UniqueConstraint('event_seq')
@@ -37,7 +37,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.bulk_insert(sa.table('tlog_state', sa.column('id', sa.Integer()), sa.column('size', sa.BigInteger())),
-                   [{'id': 1, 'size': 0}])
+                   [{'id': 1, 'size': 0}, {'id': 2, 'size': 0}])
 
 
 def downgrade() -> None:
