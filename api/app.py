@@ -25,6 +25,7 @@ from api.routes import (
     periods,
     public,
     reports,
+    webhooks,
 )
 from api.security_headers import APP, SecurityHeaders, page_policy
 from domain.db import Database
@@ -56,6 +57,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         per_address=settings.login_failures_per_address,
         window_s=settings.login_failure_window_s)
     problems.install(app)
+    if settings.webhook_worker:  # off unless SCRAPTRACE_WEBHOOK_WORKER (`scraptrace serve` sets it)
+        from domain.webhook_delivery import DeliveryWorker
+
+        worker = DeliveryWorker(app.state.db, settings)
+        app.router.add_event_handler("startup", worker.start)
+        app.router.add_event_handler("shutdown", worker.stop)
     # Bodies: 16 MiB for a batch of events, 64 KiB for anything else (checked before parsing).
     app.add_middleware(BodyLimit, default=64 * KIB, paths={f"{API_PREFIX}/events": 16 * MIB,
                                                           f"{API_PREFIX}/epcis/capture": 16 * MIB})
@@ -81,7 +88,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
     for module in (events, lots, auth, orgs, reports, periods, labels, me, compliance,
-                   compliance_reports, epcis):
+                   compliance_reports, epcis, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app
     app.include_router(front.router)  # / and the API docs from packaged files (offline)

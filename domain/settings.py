@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     max_lots_per_request: int = 1000
     # Pre-allocated label codes an organisation may hold unused at once.
     label_quota_unused: int = 20_000
+    # Webhooks: the delivery worker runs in the server when set (`scraptrace serve` sets it);
+    # private and loopback targets are refused unless allowed (tests, closed networks).
+    webhook_worker: bool = False
+    webhook_allow_private: bool = False
+    webhook_retry_base_s: float = 5.0  # first retry; doubled each time, at most an hour apart
+    webhook_retry_hours: float = 24.0  # then a delivery is given up (`failed`)
+    webhook_timeout_s: float = 10.0
 
     @property
     def tz(self) -> ZoneInfo:

@@ -105,6 +105,9 @@ def record_events(session: Session, *, actor: Actor, settings: Settings,
                 err.extra["index"] = i
             raise
     ws.store()
+    from domain.webhooks import enqueue_deliveries  # here: it reads this module's Recorded
+
+    enqueue_deliveries(session, out)  # the webhooks' outbox, in the events' own transaction
     return out
 
 

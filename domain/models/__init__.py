@@ -14,6 +14,7 @@ from domain.models.ledger import MeltInput, Movement
 from domain.models.lot import Lot, LotAccess
 from domain.models.org import ApiToken, Org, Site, User
 from domain.models.period import Period
+from domain.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
@@ -36,4 +37,6 @@ __all__ = [
     "Site",
     "SmelterIndicator",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]
