@@ -3,7 +3,8 @@
 SQLite always; PostgreSQL too when SCRAPTRACE_BENCH_PG_URL names a database it may empty.
 The 10^6-lot data set (report_1e6, lot_read) is built when SCRAPTRACE_BENCH_FULL=1 (it takes
 several minutes per database); without it lot_read is measured at 10^5 lots and report_1e6 is
-listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone. Writes
+listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone,
+SCRAPTRACE_BENCH_ONLY=integrations the EPCIS figures (benchmarks/integrations.py). Writes
 benchmarks/results/latest.json and prints a table.
 """
 
@@ -395,6 +396,11 @@ def size_runs(kind: str, tmp: Path, lots: int, name: str, with_lot_read: bool,
 def bench(kind: str) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="scraptrace-bench-") as d:
         tmp = Path(d)
+        from benchmarks.integrations import integration_runs
+
+        if ONLY == "integrations":
+            console.print(f"[bold]{kind}[/bold]: EPCIS capture and export")
+            return integration_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: capture")
         runs = capture_runs(kind, tmp)
         if ONLY == "capture":
@@ -413,6 +419,8 @@ def bench(kind: str) -> list[dict[str, Any]]:
         else:
             runs.append(entry("report_1e6", kind, None, "s", None, "lower",
                               skipped="set SCRAPTRACE_BENCH_FULL=1 to build 10^6 lots"))
+        console.print(f"[bold]{kind}[/bold]: EPCIS capture and export")
+        runs += integration_runs(kind, tmp)
     return runs
 
 
