@@ -27,7 +27,7 @@ from domain.commands import Command, EventCommand
 from domain.epcis import vocabulary as v
 from domain.epcis.event_hash import event_hash_id
 from domain.epcis.export import whole
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.events.capture import MAX_BATCH, PRIORS, Recorded, record_events
 from domain.settings import Settings
 
@@ -265,6 +265,8 @@ def _one_by_one(session: Session, actor: Actor, settings: Settings,
             with session.begin_nested():
                 out.append(_outcome(eid, record_events(session, actor=actor, settings=settings,
                                                        events=cmds, batch=False)))
+        except Forbidden:
+            raise  # a capture for another organisation's site, or by a role that may not
         except DomainError as err:
             out.append(Outcome(eid, str(cmds[0].id), "refused", problem={
                 "code": err.code, "detail": err.detail, "pointer": err.pointer}))
@@ -303,6 +305,8 @@ def capture_document(session: Session, *, actor: Actor, settings: Settings,
                 recs = iter(record_events(session, actor=actor, settings=settings, events=flat,
                                           batch=True))
             out += [_outcome(eid, [next(recs) for _ in cmds]) for eid, cmds in chunk]
+        except Forbidden:
+            raise
         except DomainError:  # answered event by event
             out += _one_by_one(session, actor, settings, chunk)
     return out

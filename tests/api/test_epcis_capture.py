@@ -85,13 +85,22 @@ def test_an_event_hash_id_that_does_not_match_the_event_is_refused(api: Api) -> 
 
 
 def test_each_event_is_answered_stored_or_refused(api: Api) -> None:
-    r = api.post("COL", "/epcis/capture", document(collecting(LOT_A),
-                                                   collecting(LOT_B, site="OTHER-S1")))
+    r = api.post("COL", "/epcis/capture", document(collecting(LOT_A), collecting(LOT_A, kg=9),
+                                                   collecting(LOT_B)))
     assert r.status_code == 201
     answers = r.json()["events"]
-    assert [a["status"] for a in answers] == ["stored", "refused"]
-    assert answers[1]["problem"]["code"] == "not-your-site"
-    assert api.get("COL", f"/lots/{LOT_B}").status_code == 404
+    assert [a["status"] for a in answers] == ["stored", "refused", "stored"]
+    assert answers[1]["problem"]["code"] == "lot-code-taken"
+    assert api.get("COL", f"/lots/{LOT_A}").json()["mass_kg"] == 412.5
+
+
+def test_a_capture_at_another_organisations_site_is_refused_whole(api: Api) -> None:
+    api.as_("COL")
+    before = snapshot(api.world.db)
+    r = api.post("COL", "/epcis/capture", document(collecting(LOT_A),
+                                                   collecting(LOT_B, site="OTHER-S1")))
+    assert (r.status_code, r.json()["code"]) == (403, "not-your-site")
+    assert snapshot(api.world.db) == before
 
 
 def test_an_auditor_may_not_capture(api: Api) -> None:
