@@ -10,15 +10,11 @@ Idempotent: an event's id is its `st:id`, else a UUIDv5 of its `eventID` (or of 
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import jsonschema
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
@@ -27,6 +23,7 @@ from domain.commands import Command, EventCommand
 from domain.epcis import vocabulary as v
 from domain.epcis.event_hash import event_hash_id
 from domain.epcis.export import whole
+from domain.epcis.schema import check_schema
 from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.events.capture import MAX_BATCH, PRIORS, Recorded, record_events
 from domain.settings import Settings
@@ -44,13 +41,6 @@ SOURCE_OF = {"mass_kg": "quantityList", "lot": "quantityList", "lots": "quantity
              "metal_pct": "sensorElementList", "kind": "bizStep", "id": "eventID"}
 
 
-@cache
-def schema_validator() -> jsonschema.Draft7Validator:
-    """GS1's EPCIS 2.0 JSON schema (gs1/EPCIS, EPCIS-JSON-Schema.json, commit 2b888be)."""
-    text = resources.files("domain.epcis").joinpath("EPCIS-JSON-Schema.json").read_text("utf-8")
-    return jsonschema.Draft7Validator(json.loads(text))
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What became of one EPCIS event: `stored`, `replayed` (stored before) or `refused`."""
@@ -61,20 +51,6 @@ class Outcome:
     seq: int | None = None
     created_lots: tuple[str, ...] = ()
     problem: dict[str, Any] | None = None
-
-
-def _pointer(path: Any) -> str:
-    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in path)
-
-
-def check_schema(document: Any) -> None:
-    errors = sorted(schema_validator().iter_errors(document), key=lambda e: list(e.path))[:20]
-    if errors:
-        items = [{"pointer": _pointer(e.absolute_path), "detail": e.message[:300],
-                  "type": str(e.validator)} for e in errors]
-        raise InvalidInput(f"{items[0]['pointer'] or '/'}: not an EPCIS 2.0 document: "
-                           f"{items[0]['detail']}", code="validation-error",
-                           pointer=items[0]["pointer"], errors=items)
 
 
 def event_list(document: dict[str, Any]) -> tuple[str, list[Any]]:
