@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     if settings.webhook_worker:  # off unless SCRAPTRACE_WEBHOOK_WORKER (`scraptrace serve` sets it)
         from domain.webhook_delivery import DeliveryWorker
 
-        worker = DeliveryWorker(app.state.db, settings)
+        worker = DeliveryWorker(app.state.db, settings, poll_s=settings.webhook_poll_s)
         app.router.add_event_handler("startup", worker.start)
         app.router.add_event_handler("shutdown", worker.stop)
     # Bodies: 16 MiB for a batch of events, 64 KiB for anything else (checked before parsing).

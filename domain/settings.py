@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     webhook_worker: bool = False
     webhook_allow_private: bool = False
     webhook_retry_base_s: float = 5.0  # first retry; doubled each time, at most an hour apart
+    webhook_poll_s: float = 1.0  # how often the worker looks for due deliveries when idle
     webhook_retry_hours: float = 24.0  # then a delivery is given up (`failed`)
     webhook_timeout_s: float = 10.0
 

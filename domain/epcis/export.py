@@ -126,7 +126,8 @@ def epcis_event(s: Settings, ev: EventRead, void: dict[str, Any] | None) -> dict
     out.update({f"{v.PREFIX}:id": rec.id, f"{v.PREFIX}:type": rec.type,
                 f"{v.PREFIX}:org": rec.org_code}, **_extensions(rec.type, p))
     out["eventID"] = event_hash_id(out, {v.PREFIX: v.namespace(s)})
-    out["recordTime"] = rec.recorded_at.isoformat()
+    if ev.fields is None:  # a redacted view does not show when the event was recorded
+        out["recordTime"] = rec.recorded_at.isoformat()
     if void is not None:
         out["errorDeclaration"] = void
     return out

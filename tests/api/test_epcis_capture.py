@@ -140,4 +140,20 @@ def test_another_organisations_events_are_exported_as_its_redacted_view(api: Api
     assert ship["st:transport"] == {"mode": "rail", "distance_km": None}
     assert receive["quantityList"] == [{"epcClass": f"{BASE}/l/{lot}", "quantity": 99.5,
                                         "uom": "KGM"}]
+    assert "recordTime" not in collect and "recordTime" in receive
     assert exported(api, "OTHER") == []
+
+
+def test_the_export_filters_by_epcis_type_and_recording_time(api: Api) -> None:
+    w = api.world
+    lot = w.collect("COL", 100)
+    split = w.event("COL", "transform", kind="split", inputs=[{"lot": lot}],
+                    outputs=[{"mass_kg": 60}, {"mass_kg": 40}])
+    r = api.get("COL", "/epcis/events", type="TransformationEvent")
+    [event] = r.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert (event["bizStep"], event["st:id"]) == (f"{BASE}/voc/BizStep-splitting", split.id)
+    assert [q["quantity"] for q in event["outputQuantityList"]] == [60, 40]
+    until = split.recorded_at.isoformat()
+    r = api.get("COL", "/epcis/events", until=until)
+    assert [e["st:type"] for e in r.json()["epcisBody"]["queryResults"]["resultsBody"][
+        "eventList"]] == ["collect"]  # recorded before the split: the split is not

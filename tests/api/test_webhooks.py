@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -193,3 +194,22 @@ def test_a_refused_batch_leaves_nothing_in_the_outbox(api: Api) -> None:
     r = api.post("COL", "/events", {"events": [good, bad]})
     assert (r.status_code, r.json()["code"]) == (403, "not-your-site")
     assert deliveries(api, "COL", hook["id"]) == []
+
+
+def test_the_server_worker_delivers_when_switched_on(db: Database, hooks_settings: Settings,
+                                                     receiver: Receiver) -> None:
+    world = World(db, hooks_settings)
+    world.org("COL", "collector")
+    settings = hooks_settings.model_copy(update={"webhook_worker": True, "webhook_poll_s": 0.05,
+                                                 "webhook_retry_base_s": 0.1})
+    receiver.start()
+    with TestClient(create_app(settings, db)) as client:
+        api = Api(client, world)
+        hook = api.post("COL", "/orgs/COL/webhooks", {"url": receiver.url, "events": ["collect"]})
+        event = collect(api)
+        deadline = time.monotonic() + 20
+        while len(receiver.received) < 2 and time.monotonic() < deadline:  # 500 once, then 204
+            time.sleep(0.05)
+    ids = {Verifier(hook.json()["secret"]).verify(body, headers)["data"]["id"]
+           for headers, body in receiver.received}
+    assert (len(receiver.received), ids) == (2, {event["id"]})
