@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,8 @@ from sqlmodel import col
 from domain.auth import Actor
 from domain.epcis import vocabulary as v
 from domain.epcis.event_hash import event_hash_id
-from domain.event_log import list_events
+from domain.errors import NotFound
+from domain.event_log import get_event, list_events
 from domain.events.capture import local_time
 from domain.models import Event, Site
 from domain.models.types import utcnow
@@ -162,10 +164,24 @@ def query_document(session: Session, *, actor: Actor, settings: Settings,
     last = reads[-1].rec.seq if len(reads) == limit else None
     wanted = {"ObjectEvent": v.OBJECT_TYPES, "TransformationEvent": v.TRANSFORMATION_TYPES}
     types = wanted.get(epcis_type or "", v.OBJECT_TYPES | v.TRANSFORMATION_TYPES)
-    page = [ev for ev in reads if ev.rec.type in types
-            and (until is None or ev.rec.recorded_at < until)]
-    voids = _voids(session, settings, page)
-    events = [epcis_event(settings, ev, voids.get(ev.rec.id)) for ev in page]
+    page = [ev for ev in reads if until is None or ev.rec.recorded_at < until]
+    # A void is sent as EPCIS sends a correction: the voided event again, with its
+    # errorDeclaration, where the void stands in the log (and the voided event carries it too).
+    targets = {str(ev.rec.payload.get("target") or (ev.fields or {}).get("target")): ev
+               for ev in page if ev.rec.type == "void"}
+    resent = {}
+    for target_id in targets:
+        try:
+            resent[target_id] = get_event(session, actor=actor, event_id=UUID(target_id))
+        except NotFound:
+            continue  # a void of an event the caller may not see
+    shown = page + list(resent.values())
+    voids = _voids(session, settings, shown)
+    events = []
+    for ev in page:
+        item = resent.get(next((t for t, void in targets.items() if void is ev), ""), ev)
+        if item.rec.type in types:
+            events.append(epcis_event(settings, item, voids.get(item.rec.id)))
     document = {"@context": v.context(settings), "type": "EPCISQueryDocument",
                 "schemaVersion": "2.0", "creationDate": utcnow().isoformat(),
                 "epcisBody": {"queryResults": {"queryName": "SimpleEventQuery",
