@@ -138,3 +138,29 @@ def test_export_writes_the_report_as_xlsx(server: str, world: World,
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_a_row_the_server_refuses_is_named_and_nothing_after_it_is_sent(
+        server: str, world: World, tmp_path: Path) -> None:
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(MAPPING.replace('"旧铝门窗" = "AL-TAINT-TABOR"', '"旧铝门窗" = "AL-NOPE"'),
+                       encoding="utf-8")
+    sheet = tmp_path / "w.xlsx"
+    write_xlsx(sheet, rows(5))  # rows 0 and 3 are 旧铝门窗
+    code, output = run(server, "import", str(sheet), "--map", str(mapping), "--batch-size", "2")
+    assert code == 1
+    assert "row 2 refused: 422 unknown-grade" in output
+    assert "5 rows: 0 stored, 0 replayed, 2 refused (their batch), 3 not sent" in output
+    assert events_stored(server) == 0
+
+
+def test_a_receive_mapping_gives_one_lot_per_row(tmp_path: Path) -> None:
+    mapping = tmp_path / "receive.toml"
+    mapping.write_text('type = "receive"\n[columns]\noccurred_at = "时间"\nlot = "批次"\n'
+                       'mass_kg = "净重"\n[constants]\nsite = "S-S1"\n', encoding="utf-8")
+    path = tmp_path / "r.csv"
+    path.write_text("时间,批次,净重\n2026-03-05T10:00:00+08:00,te6-2dk-ex6,99.5\n", encoding="utf-8")
+    [event] = read_sheet(path, load_mapping(mapping)).events
+    assert {k: v for k, v in event.items() if k != "id"} == {
+        "type": "receive", "occurred_at": "2026-03-05T10:00:00+08:00", "site": "S-S1",
+        "lots": [{"lot": "te6-2dk-ex6", "mass_kg": 99.5}]}
