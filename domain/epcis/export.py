@@ -125,6 +125,10 @@ def epcis_event(s: Settings, ev: EventRead, void: dict[str, Any] | None) -> dict
     if rec.type == "ship":
         out["sourceList"] = [{"type": "possessing_party", "source": v.org_uri(s, rec.org_code)},
                              {"type": "location", "source": v.site_uri(s, rec.site_code)}]
+    elif rec.type == "receive":
+        out["destinationList"] = [
+            {"type": "possessing_party", "destination": v.org_uri(s, rec.org_code)},
+            {"type": "location", "destination": v.site_uri(s, rec.site_code)}]
     out.update({f"{v.PREFIX}:id": rec.id, f"{v.PREFIX}:type": rec.type,
                 f"{v.PREFIX}:org": rec.org_code}, **_extensions(rec.type, p))
     out["eventID"] = event_hash_id(out, {v.PREFIX: v.namespace(s)})

@@ -143,6 +143,10 @@ def test_another_organisations_events_are_exported_as_its_redacted_view(api: Api
     assert receive["quantityList"] == [{"epcClass": f"{BASE}/l/{lot}", "quantity": 99.5,
                                         "uom": "KGM"}]
     assert "recordTime" not in collect and "recordTime" in receive
+    assert (ship["destinationList"], receive["destinationList"]) == (
+        [{"type": "location", "destination": f"{BASE}/sites/SORT-S1"}],
+        [{"type": "possessing_party", "destination": f"{BASE}/orgs/SORT"},
+         {"type": "location", "destination": f"{BASE}/sites/SORT-S1"}])
     assert exported(api, "OTHER") == []
 
 
