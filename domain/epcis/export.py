@@ -158,6 +158,13 @@ def _voids(session: Session, s: Settings, reads: list[EventRead]) -> dict[str, d
     return out
 
 
+def _target(ev: EventRead) -> str | None:
+    """The id of the event a void voids (None for any other event)."""
+    if ev.rec.type != "void":
+        return None
+    return str(ev.rec.payload.get("target") or (ev.fields or {}).get("target"))
+
+
 def query_document(session: Session, *, actor: Actor, settings: Settings,
                    since: datetime | None = None, until: datetime | None = None,
                    epcis_type: str | None = None, after_seq: int = 0, limit: int = 100,
@@ -171,19 +178,16 @@ def query_document(session: Session, *, actor: Actor, settings: Settings,
     page = [ev for ev in reads if until is None or ev.rec.recorded_at < until]
     # A void is sent as EPCIS sends a correction: the voided event again, with its
     # errorDeclaration, where the void stands in the log (and the voided event carries it too).
-    targets = {str(ev.rec.payload.get("target") or (ev.fields or {}).get("target")): ev
-               for ev in page if ev.rec.type == "void"}
-    resent = {}
-    for target_id in targets:
+    resent: dict[str, EventRead] = {}
+    for target_id in filter(None, map(_target, page)):
         try:
             resent[target_id] = get_event(session, actor=actor, event_id=UUID(target_id))
         except NotFound:
-            continue  # a void of an event the caller may not see
-    shown = page + list(resent.values())
-    voids = _voids(session, settings, shown)
+            continue  # a void of an event the caller may not see: nothing to send
+    voids = _voids(session, settings, page + list(resent.values()))
     events = []
     for ev in page:
-        item = resent.get(next((t for t, void in targets.items() if void is ev), ""), ev)
+        item = resent.get(_target(ev) or "", ev)
         if item.rec.type in types:
             events.append(epcis_event(settings, item, voids.get(item.rec.id)))
     document = {"@context": v.context(settings), "type": "EPCISQueryDocument",
