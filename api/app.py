@@ -29,9 +29,10 @@ from api.routes import (
     periods,
     public,
     reports,
+    webhooks,
 )
 from api.security_headers import APP, SecurityHeaders, page_policy
-from api.sweeper import findings_sweeper
+from api.background import background_work
 from domain.db import Database
 from domain.rate_limit import LoginLimiter
 from domain.settings import Settings, get_settings
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     settings = settings or get_settings()
     app = FastAPI(title="scraptrace", version="0.1.0", description=DESCRIPTION,
                   docs_url=None, redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json",
-                  lifespan=findings_sweeper)
+                  lifespan=background_work)
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     app.state.token_cache = TokenCache()
@@ -90,7 +91,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
     for module in (events, lots, lineage, auth, orgs, reports, periods, labels, me, compliance,
-                   compliance_reports, flows, log, epcis, findings):
+                   compliance_reports, flows, log, epcis, findings, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app
     app.include_router(front.router)  # / and the API docs from packaged files (offline)

@@ -41,6 +41,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     # Labels point at the public address; unset, it is the address served here (its workers
     # read the same environment).
     os.environ.setdefault("SCRAPTRACE_PUBLIC_URL", base)
+    os.environ.setdefault("SCRAPTRACE_WEBHOOK_WORKER", "1")  # deliveries sent by the server
     get_settings.cache_clear()
     settings = get_settings()
     warn_if_loopback(settings.public_url)

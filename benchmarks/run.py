@@ -4,7 +4,8 @@ SQLite always; PostgreSQL too when SCRAPTRACE_BENCH_PG_URL names a database it m
 The 10^6-lot data set (report_1e6, lot_read) is built when SCRAPTRACE_BENCH_FULL=1 (it takes
 several minutes per database); without it lot_read is measured at 10^5 lots and report_1e6 is
 listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone,
-SCRAPTRACE_BENCH_ONLY=log the transparency log's (benchmarks/tlog.py). Writes
+`log` the transparency log's (benchmarks/tlog.py), `trace` the lineage's (benchmarks/trace.py),
+`integrations` the EPCIS figures (benchmarks/integrations.py). Writes
 benchmarks/results/latest.json and prints a table.
 """
 
@@ -405,6 +406,11 @@ def bench(kind: str) -> list[dict[str, Any]]:
 
         if ONLY == "log":  # the transparency log's figures alone (benchmarks/tlog.py)
             return log_runs(kind, tmp)
+        from benchmarks.integrations import integration_runs
+
+        if ONLY == "integrations":
+            console.print(f"[bold]{kind}[/bold]: EPCIS capture and export")
+            return integration_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: capture")
         runs = capture_runs(kind, tmp)
         if ONLY == "capture":
@@ -427,6 +433,8 @@ def bench(kind: str) -> list[dict[str, Any]]:
         else:
             runs.append(entry("report_1e6", kind, None, "s", None, "lower",
                               skipped="set SCRAPTRACE_BENCH_FULL=1 to build 10^6 lots"))
+        console.print(f"[bold]{kind}[/bold]: EPCIS capture and export")
+        runs += integration_runs(kind, tmp)
     return runs
 
 

@@ -10,15 +10,11 @@ Idempotent: an event's id is its `st:id`, else a UUIDv5 of its `eventID` (or of 
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import jsonschema
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
@@ -27,7 +23,8 @@ from domain.commands import Command, EventCommand
 from domain.epcis import vocabulary as v
 from domain.epcis.event_hash import event_hash_id
 from domain.epcis.export import whole
-from domain.errors import DomainError, InvalidInput
+from domain.epcis.schema import check_schema
+from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.events.capture import MAX_BATCH, PRIORS, Recorded, record_events
 from domain.settings import Settings
 
@@ -44,13 +41,6 @@ SOURCE_OF = {"mass_kg": "quantityList", "lot": "quantityList", "lots": "quantity
              "metal_pct": "sensorElementList", "kind": "bizStep", "id": "eventID"}
 
 
-@cache
-def schema_validator() -> jsonschema.Draft7Validator:
-    """GS1's EPCIS 2.0 JSON schema (gs1/EPCIS, EPCIS-JSON-Schema.json, commit 2b888be)."""
-    text = resources.files("domain.epcis").joinpath("EPCIS-JSON-Schema.json").read_text("utf-8")
-    return jsonschema.Draft7Validator(json.loads(text))
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What became of one EPCIS event: `stored`, `replayed` (stored before) or `refused`."""
@@ -61,20 +51,6 @@ class Outcome:
     seq: int | None = None
     created_lots: tuple[str, ...] = ()
     problem: dict[str, Any] | None = None
-
-
-def _pointer(path: Any) -> str:
-    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in path)
-
-
-def check_schema(document: Any) -> None:
-    errors = sorted(schema_validator().iter_errors(document), key=lambda e: list(e.path))[:20]
-    if errors:
-        items = [{"pointer": _pointer(e.absolute_path), "detail": e.message[:300],
-                  "type": str(e.validator)} for e in errors]
-        raise InvalidInput(f"{items[0]['pointer'] or '/'}: not an EPCIS 2.0 document: "
-                           f"{items[0]['detail']}", code="validation-error",
-                           pointer=items[0]["pointer"], errors=items)
 
 
 def event_list(document: dict[str, Any]) -> tuple[str, list[Any]]:
@@ -94,6 +70,7 @@ def _prefix(document: dict[str, Any], settings: Settings) -> tuple[str, dict[str
         if isinstance(item, dict):
             prefixes.update({k: val for k, val in item.items() if isinstance(val, str)})
     ours = next((k for k, val in prefixes.items() if val == v.namespace(settings)), v.PREFIX)
+    prefixes.setdefault(ours, v.namespace(settings))  # an undeclared `st:` is this platform's
     return ours, prefixes
 
 
@@ -239,32 +216,41 @@ def parse_document(document: Any, settings: Settings) -> list[tuple[str, list[Co
     return out
 
 
-def _outcome(event_id: str, recs: list[Recorded]) -> Outcome:
+def _outcome(event_id: str, cmds: list[Command], recs: list[Recorded]) -> Outcome:
+    """An event stored earlier, or earlier in the same document, is `replayed`."""
+    if not recs:
+        return Outcome(event_id, str(cmds[0].id), "replayed")
     first = recs[0]
-    return Outcome(event_id, first.id, "replayed" if all(r.replay for r in recs) else "stored",
-                   first.seq, tuple(first.created_lots))
+    return Outcome(event_id, str(cmds[0].id), "replayed" if all(r.replay for r in recs)
+                   else "stored", first.seq, tuple(first.created_lots))
 
 
-def _chunks(parsed: list[tuple[str, list[Command]]]) -> list[list[tuple[str, list[Command]]]]:
-    chunks: list[list[tuple[str, list[Command]]]] = [[]]
+def _chunks(items: list[Item]) -> list[list[Item]]:
+    chunks: list[list[Item]] = [[]]
     size = 0
-    for item in parsed:
-        if size + len(item[1]) > MAX_BATCH:
+    for item in items:
+        if size + len(item[2]) > MAX_BATCH:
             chunks.append([])
             size = 0
         chunks[-1].append(item)
-        size += len(item[1])
+        size += len(item[2])
     return chunks
 
 
+Item = tuple[str, list[Command], list[Command]]  # eventID, its commands, those not sent before
+
+
 def _one_by_one(session: Session, actor: Actor, settings: Settings,
-                parsed: list[tuple[str, list[Command]]]) -> list[Outcome]:
+                items: list[Item]) -> list[Outcome]:
     out = []
-    for eid, cmds in parsed:
+    for eid, cmds, fresh in items:
         try:
             with session.begin_nested():
-                out.append(_outcome(eid, record_events(session, actor=actor, settings=settings,
-                                                       events=cmds, batch=False)))
+                recs = record_events(session, actor=actor, settings=settings,
+                                     events=fresh, batch=False) if fresh else []
+                out.append(_outcome(eid, cmds, recs))
+        except Forbidden:
+            raise  # a capture for another organisation's site, or by a role that may not
         except DomainError as err:
             out.append(Outcome(eid, str(cmds[0].id), "refused", problem={
                 "code": err.code, "detail": err.detail, "pointer": err.pointer}))
@@ -276,17 +262,16 @@ def _as_stored(session: Session, parsed: list[tuple[str, list[Command]]],
     """An event stored before without the lot codes the server assigned it comes back from an
     export with them written in: the same event, so it is replayed in its stored form."""
     ids = [str(cmd.id) for _, cmds in parsed for cmd in cmds]
-    stored = {row.id: whole(row.payload, list(row.created_lots)) | {"_raw": row.payload}
+    stored = {row.id: (whole(row.payload, list(row.created_lots)), row.payload)
               for row in session.execute(PRIORS, {"ids": ids})}
     if not stored:
         return parsed
 
     def same(cmd: Command) -> Command:
         prior = stored.get(str(cmd.id))
-        if prior is None:
+        if prior is None or prior[0] != cmd.model_dump(mode="json"):
             return cmd
-        raw = prior.pop("_raw")
-        return _command.validate_python(raw) if prior == cmd.model_dump(mode="json") else cmd
+        return _command.validate_python(prior[1])
 
     return [(eid, [same(cmd) for cmd in cmds]) for eid, cmds in parsed]
 
@@ -295,14 +280,22 @@ def capture_document(session: Session, *, actor: Actor, settings: Settings,
                      document: Any) -> list[Outcome]:
     """Record the events of an EPCIS document in order; each answered stored or refused."""
     actor.require("operator", "manager")
+    sent: set[str] = set()
+    items: list[Item] = []
+    for eid, cmds in _as_stored(session, parse_document(document, settings)):
+        # An event sent twice in one document (a correction re-sends it) is recorded once.
+        items.append((eid, cmds, [c for c in cmds if str(c.id) not in sent]))
+        sent.update(str(c.id) for c in cmds)
     out: list[Outcome] = []
-    for chunk in _chunks(_as_stored(session, parse_document(document, settings))):
-        flat = [cmd for _, cmds in chunk for cmd in cmds]
+    for chunk in _chunks(items):
+        flat = [cmd for _, _, fresh in chunk for cmd in fresh]
         try:
             with session.begin_nested():
                 recs = iter(record_events(session, actor=actor, settings=settings, events=flat,
-                                          batch=True))
-            out += [_outcome(eid, [next(recs) for _ in cmds]) for eid, cmds in chunk]
+                                          batch=True) if flat else [])
+            out += [_outcome(eid, cmds, [next(recs) for _ in fresh]) for eid, cmds, fresh in chunk]
+        except Forbidden:
+            raise
         except DomainError:  # answered event by event
             out += _one_by_one(session, actor, settings, chunk)
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,8 @@ from sqlmodel import col
 from domain.auth import Actor
 from domain.epcis import vocabulary as v
 from domain.epcis.event_hash import event_hash_id
-from domain.event_log import list_events
+from domain.errors import NotFound
+from domain.event_log import get_event, list_events
 from domain.events.capture import local_time
 from domain.models import Event, Site
 from domain.models.types import utcnow
@@ -123,10 +125,15 @@ def epcis_event(s: Settings, ev: EventRead, void: dict[str, Any] | None) -> dict
     if rec.type == "ship":
         out["sourceList"] = [{"type": "possessing_party", "source": v.org_uri(s, rec.org_code)},
                              {"type": "location", "source": v.site_uri(s, rec.site_code)}]
+    elif rec.type == "receive":
+        out["destinationList"] = [
+            {"type": "possessing_party", "destination": v.org_uri(s, rec.org_code)},
+            {"type": "location", "destination": v.site_uri(s, rec.site_code)}]
     out.update({f"{v.PREFIX}:id": rec.id, f"{v.PREFIX}:type": rec.type,
                 f"{v.PREFIX}:org": rec.org_code}, **_extensions(rec.type, p))
     out["eventID"] = event_hash_id(out, {v.PREFIX: v.namespace(s)})
-    out["recordTime"] = rec.recorded_at.isoformat()
+    if ev.fields is None:  # a redacted view does not show when the event was recorded
+        out["recordTime"] = rec.recorded_at.isoformat()
     if void is not None:
         out["errorDeclaration"] = void
     return out
@@ -151,6 +158,13 @@ def _voids(session: Session, s: Settings, reads: list[EventRead]) -> dict[str, d
     return out
 
 
+def _target(ev: EventRead) -> str | None:
+    """The id of the event a void voids (None for any other event)."""
+    if ev.rec.type != "void":
+        return None
+    return str(ev.rec.payload.get("target") or (ev.fields or {}).get("target"))
+
+
 def query_document(session: Session, *, actor: Actor, settings: Settings,
                    since: datetime | None = None, until: datetime | None = None,
                    epcis_type: str | None = None, after_seq: int = 0, limit: int = 100,
@@ -161,10 +175,21 @@ def query_document(session: Session, *, actor: Actor, settings: Settings,
     last = reads[-1].rec.seq if len(reads) == limit else None
     wanted = {"ObjectEvent": v.OBJECT_TYPES, "TransformationEvent": v.TRANSFORMATION_TYPES}
     types = wanted.get(epcis_type or "", v.OBJECT_TYPES | v.TRANSFORMATION_TYPES)
-    page = [ev for ev in reads if ev.rec.type in types
-            and (until is None or ev.rec.recorded_at < until)]
-    voids = _voids(session, settings, page)
-    events = [epcis_event(settings, ev, voids.get(ev.rec.id)) for ev in page]
+    page = [ev for ev in reads if until is None or ev.rec.recorded_at < until]
+    # A void is sent as EPCIS sends a correction: the voided event again, with its
+    # errorDeclaration, where the void stands in the log (and the voided event carries it too).
+    resent: dict[str, EventRead] = {}
+    for target_id in filter(None, map(_target, page)):
+        try:
+            resent[target_id] = get_event(session, actor=actor, event_id=UUID(target_id))
+        except NotFound:
+            continue  # a void of an event the caller may not see: nothing to send
+    voids = _voids(session, settings, page + list(resent.values()))
+    events = []
+    for ev in page:
+        item = resent.get(_target(ev) or "", ev)
+        if item.rec.type in types:
+            events.append(epcis_event(settings, item, voids.get(item.rec.id)))
     document = {"@context": v.context(settings), "type": "EPCISQueryDocument",
                 "schemaVersion": "2.0", "creationDate": utcnow().isoformat(),
                 "epcisBody": {"queryResults": {"queryName": "SimpleEventQuery",

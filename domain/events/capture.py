@@ -107,6 +107,9 @@ def record_events(session: Session, *, actor: Actor, settings: Settings,
             raise
     ws.store()
     store_findings(ws.conn, ws.findings)
+    from domain.webhooks import enqueue_deliveries  # here: it reads this module's Recorded
+
+    enqueue_deliveries(session, out)  # the webhooks' outbox, in the events' own transaction
     return out
 
 

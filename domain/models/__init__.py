@@ -17,6 +17,7 @@ from domain.models.lot import Lot, LotAccess
 from domain.models.org import ApiToken, Org, Site, User
 from domain.models.period import Period
 from domain.models.tlog import TlogLeaf, TlogNode, TlogState
+from domain.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
@@ -45,4 +46,6 @@ __all__ = [
     "TlogNode",
     "TlogState",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -85,13 +85,22 @@ def test_an_event_hash_id_that_does_not_match_the_event_is_refused(api: Api) -> 
 
 
 def test_each_event_is_answered_stored_or_refused(api: Api) -> None:
-    r = api.post("COL", "/epcis/capture", document(collecting(LOT_A),
-                                                   collecting(LOT_B, site="OTHER-S1")))
+    r = api.post("COL", "/epcis/capture", document(collecting(LOT_A), collecting(LOT_A, kg=9),
+                                                   collecting(LOT_B)))
     assert r.status_code == 201
     answers = r.json()["events"]
-    assert [a["status"] for a in answers] == ["stored", "refused"]
-    assert answers[1]["problem"]["code"] == "not-your-site"
-    assert api.get("COL", f"/lots/{LOT_B}").status_code == 404
+    assert [a["status"] for a in answers] == ["stored", "refused", "stored"]
+    assert answers[1]["problem"]["code"] == "lot-code-taken"
+    assert api.get("COL", f"/lots/{LOT_A}").json()["mass_kg"] == 412.5
+
+
+def test_a_capture_at_another_organisations_site_is_refused_whole(api: Api) -> None:
+    api.as_("COL")
+    before = snapshot(api.world.db)
+    r = api.post("COL", "/epcis/capture", document(collecting(LOT_A),
+                                                   collecting(LOT_B, site="OTHER-S1")))
+    assert (r.status_code, r.json()["code"]) == (403, "not-your-site")
+    assert snapshot(api.world.db) == before
 
 
 def test_an_auditor_may_not_capture(api: Api) -> None:
@@ -106,16 +115,18 @@ def test_a_void_is_the_error_declaration_of_the_voided_event_and_captures_back(a
                                        origin="post_consumer", mass_kg=50))
     void = w.event("COL", "void", target=collect.id, reason="typed twice")
     events = exported(api, "COL")
+    # The voided event, then the void: the voided event sent again, as EPCIS corrects.
     assert [(e["st:type"], e["quantityList"][0]["epcClass"]) for e in events] == [
-        ("collect", f"{BASE}/l/{lot}"), ("collect", f"{BASE}/l/{collect.created_lots[0]}")]
-    assert events[1]["st:id"] == collect.id
+        ("collect", f"{BASE}/l/{lot}"), ("collect", f"{BASE}/l/{collect.created_lots[0]}"),
+        ("collect", f"{BASE}/l/{collect.created_lots[0]}")]
+    assert events[1] == events[2] and events[1]["st:id"] == collect.id
     assert events[1]["errorDeclaration"] == {
         "declarationTime": void.occurred_at.isoformat(), "reason": "incorrect_data",
         "st:void": {"id": void.id, "site": "COL-S1", "reason": "typed twice"}}
     assert "errorDeclaration" not in events[0]
     before = snapshot(w.db)
     again = api.post("COL", "/epcis/capture", document(*events))
-    assert [a["status"] for a in again.json()["events"]] == ["replayed", "replayed"]
+    assert [a["status"] for a in again.json()["events"]] == ["replayed"] * 3
     assert snapshot(w.db) == before
 
 
@@ -131,4 +142,24 @@ def test_another_organisations_events_are_exported_as_its_redacted_view(api: Api
     assert ship["st:transport"] == {"mode": "rail", "distance_km": None}
     assert receive["quantityList"] == [{"epcClass": f"{BASE}/l/{lot}", "quantity": 99.5,
                                         "uom": "KGM"}]
+    assert "recordTime" not in collect and "recordTime" in receive
+    assert (ship["destinationList"], receive["destinationList"]) == (
+        [{"type": "location", "destination": f"{BASE}/sites/SORT-S1"}],
+        [{"type": "possessing_party", "destination": f"{BASE}/orgs/SORT"},
+         {"type": "location", "destination": f"{BASE}/sites/SORT-S1"}])
     assert exported(api, "OTHER") == []
+
+
+def test_the_export_filters_by_epcis_type_and_recording_time(api: Api) -> None:
+    w = api.world
+    lot = w.collect("COL", 100)
+    split = w.event("COL", "transform", kind="split", inputs=[{"lot": lot}],
+                    outputs=[{"mass_kg": 60}, {"mass_kg": 40}])
+    r = api.get("COL", "/epcis/events", type="TransformationEvent")
+    [event] = r.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert (event["bizStep"], event["st:id"]) == (f"{BASE}/voc/BizStep-splitting", split.id)
+    assert [q["quantity"] for q in event["outputQuantityList"]] == [60, 40]
+    until = split.recorded_at.isoformat()
+    r = api.get("COL", "/epcis/events", until=until)
+    assert [e["st:type"] for e in r.json()["epcisBody"]["queryResults"]["resultsBody"][
+        "eventList"]] == ["collect"]  # recorded before the split: the split is not

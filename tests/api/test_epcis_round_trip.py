@@ -135,3 +135,34 @@ def test_demo_export_validates_and_round_trips_into_a_fresh_database(
         again = export_all(target, auditor_b)
         assert [e["eventID"] for e in again] == [e["eventID"] for e in events]
     target_db.dispose()
+
+
+def test_a_void_round_trips_as_an_error_declaration(api: Any, settings: Settings,
+                                                     fresh_url: str) -> None:
+    from tests.factories import World
+
+    w = api.world
+    [wrong] = w.record("COL", w.body("collect", "COL-S1", metal="Al", grade="AL-TALC",
+                                     origin="post_consumer", mass_kg=50))
+    kept = w.collect("COL", 100)
+    w.event("COL", "void", target=wrong.id, reason="typed twice")
+    events = api.get("COL", "/epcis/events").json()["epcisBody"]["queryResults"][
+        "resultsBody"]["eventList"]
+    target_db = Database(fresh_url)
+    fresh_settings = settings.model_copy(update={"database_url": fresh_url})
+    World(target_db, fresh_settings).org("COL", "collector")
+    with TestClient(create_app(fresh_settings, target_db)) as target:
+        r = target.post("/api/v1/auth/token", json={"username": "col-op",
+                                                    "password": "pass-word-1"})
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        doc = {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+               "type": "EPCISDocument", "schemaVersion": "2.0",
+               "creationDate": "2026-03-02T00:00:00Z", "epcisBody": {"eventList": events}}
+        r = target.post("/api/v1/epcis/capture", json=doc, headers=headers)
+        assert [a["status"] for a in r.json()["events"]] == ["stored", "stored", "replayed"]
+        statuses = {code: target.get(f"/api/v1/lots/{code}", headers=headers).json()["status"]
+                    for code in (wrong.created_lots[0], kept)}
+        assert statuses == {wrong.created_lots[0]: "void", kept: "active"}
+        logged = target.get("/api/v1/events", headers=headers).json()["items"]
+        assert [e["type"] for e in logged] == ["collect", "void", "collect"]
+    target_db.dispose()

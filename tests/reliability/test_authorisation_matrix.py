@@ -98,8 +98,11 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
         late = {**_collect(f"{org}-1"),
                 "occurred_at": (datetime.now(CST) - timedelta(days=4)).isoformat()}
         late_id = client.post("/api/v1/events", json=late, headers=auth).json()["id"]
+        hook = client.post(f"/api/v1/orgs/{org}/webhooks", headers=auth, json={
+            "url": "https://93.184.216.34/hook", "events": ["collect"]}).json()
         objects[scope] = {"org": org, "site": f"{org}-1", "lot": ev["created_lots"][0],
-                          "event": ev["id"], "batch": batch["batch"], "manifest": f"M-{org}"}
+                          "event": ev["id"], "batch": batch["batch"], "manifest": f"M-{org}",
+                          "webhook": str(hook["id"])}
         objects[scope]["finding"] = str(next(
             f["id"] for f in client.get("/api/v1/findings", params={"kind": "late-record"},
                                         headers={"Authorization": f"Bearer {tokens['auditor']}"},
@@ -130,6 +133,23 @@ def scoped(own: dict[str, int], other: dict[str, int]) -> Expect:
         table = own if scope == "own" else other
         return table.get(role, table.get("default", 200))
     return expect
+
+
+def _epcis_collect(site: str) -> dict[str, Any]:
+    """An EPCIS document of one collecting event of a new lot at `site`."""
+    from domain.codes import new_lot_code
+
+    base = "http://127.0.0.1:8000"
+    return {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+            "type": "EPCISDocument", "schemaVersion": "2.0",
+            "creationDate": "2026-01-01T00:00:00Z", "epcisBody": {"eventList": [{
+                "type": "ObjectEvent", "action": "ADD", "bizStep": "collecting",
+                "eventTime": (datetime.now(CST) - timedelta(hours=1)).isoformat(),
+                "eventTimeZoneOffset": "+08:00",
+                "quantityList": [{"epcClass": f"{base}/l/{new_lot_code()}", "quantity": 10,
+                                  "uom": "KGM"}],
+                "bizLocation": {"id": f"{base}/sites/{site}"},
+                "st:metal": "Al", "st:grade": "AL-TALC", "st:origin": "post_consumer"}]}}
 
 
 def _unique() -> str:
@@ -245,6 +265,22 @@ MATRIX: dict[tuple[str, str], tuple[Callable[[dict[str, str]], dict[str, str]], 
     ("POST", "/api/v1/periods/{period_id}/reopen"): (
         lambda o: {"period_id": o["period"]}, lambda o: {"reason": "correction"},
         scoped(own={"auditor": 200, "default": 403}, other={"auditor": 409, "default": 403})),
+    ("GET", "/api/v1/epcis/events"): (lambda o: {}, None, by_role()),
+    # Recorded as the caller: only at its own sites (another's: 403 not-your-site, nothing stored).
+    ("POST", "/api/v1/epcis/capture"): (
+        lambda o: {}, lambda o: _epcis_collect(o["site"]),
+        scoped(own={"manager": 201, "operator": 201, "default": 403}, other={"default": 403})),
+    # Webhooks are an organisation's own (and any organisation's for administrators).
+    ("POST", "/api/v1/orgs/{org}/webhooks"): (
+        lambda o: {"org": o["org"]},
+        lambda o: {"url": "https://93.184.216.34/hook", "events": ["collect"]},
+        scoped(own={"auditor": 404, "default": 201}, other={"admin": 201, "default": 404})),
+    ("GET", "/api/v1/orgs/{org}/webhooks"): (
+        lambda o: {"org": o["org"]}, None,
+        scoped(own={"auditor": 404}, other={"admin": 200, "default": 404})),
+    ("GET", "/api/v1/orgs/{org}/webhooks/{webhook_id}/deliveries"): (
+        lambda o: {"org": o["org"], "webhook_id": o["webhook"]}, None,
+        scoped(own={"auditor": 404}, other={"admin": 200, "default": 404})),
 }
 FRESH = {("DELETE", "/api/v1/auth/token")}
 QUERY: dict[str, Callable[[dict[str, str]], dict[str, str]]] = {

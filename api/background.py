@@ -1,4 +1,5 @@
-"""The server's hourly findings sweep, started and stopped with the app (its lifespan)."""
+"""The server's background work, started and stopped with the app (its lifespan): the hourly
+findings sweep and, where turned on, the webhook delivery worker."""
 
 from __future__ import annotations
 
@@ -40,3 +41,22 @@ async def findings_sweeper(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if task is not None:
             task.cancel()
+
+
+@asynccontextmanager
+async def background_work(app: FastAPI) -> AsyncIterator[None]:
+    """The findings sweep, and the webhook worker when `webhook_worker` is set (off unless
+    SCRAPTRACE_WEBHOOK_WORKER; `scraptrace serve` sets it)."""
+    worker = None
+    if app.state.settings.webhook_worker:
+        from domain.webhook_delivery import DeliveryWorker
+
+        worker = DeliveryWorker(app.state.db, app.state.settings,
+                                poll_s=app.state.settings.webhook_poll_s)
+        worker.start()
+    try:
+        async with findings_sweeper(app):
+            yield
+    finally:
+        if worker is not None:
+            worker.stop()
