@@ -15,10 +15,12 @@ from api.routes import (
     auth,
     compliance,
     compliance_reports,
+    epcis,
     events,
     flows,
     front,
     labels,
+    log,
     lots,
     me,
     orgs,
@@ -30,6 +32,7 @@ from api.security_headers import APP, SecurityHeaders, page_policy
 from domain.db import Database
 from domain.rate_limit import LoginLimiter
 from domain.settings import Settings, get_settings
+from domain.tlog.note import load_signer
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """Chain of custody for recycled aluminium, copper and lead.
@@ -51,13 +54,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db or Database(settings.database_url)
     app.state.token_cache = TokenCache()
     app.state.label_pdfs = PdfCache()
+    # Read once at start: a configured key that cannot be read stops the server here.
+    app.state.log_signer = load_signer(settings.log_key_file) if settings.log_key_file else None
     app.state.login_limiter = LoginLimiter(
         per_user_address=settings.login_failures_per_user_address,
         per_address=settings.login_failures_per_address,
         window_s=settings.login_failure_window_s)
     problems.install(app)
     # Bodies: 16 MiB for a batch of events, 64 KiB for anything else (checked before parsing).
-    app.add_middleware(BodyLimit, default=64 * KIB, paths={f"{API_PREFIX}/events": 16 * MIB})
+    app.add_middleware(BodyLimit, default=64 * KIB, paths={f"{API_PREFIX}/events": 16 * MIB,
+                                                          f"{API_PREFIX}/epcis/capture": 16 * MIB})
     # Swagger UI: its files from this server, one inline script; it sets inline styles.
     docs_policy = page_policy(front.docs_html(f"{API_PREFIX}/openapi.json"), scripts="'self'",
                               styles="'self' 'unsafe-inline'", images="data:", connect="'self'")
@@ -80,7 +86,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
     for module in (events, lots, auth, orgs, reports, periods, labels, me, compliance,
-                   compliance_reports, flows):
+                   compliance_reports, flows, log, epcis):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app
     app.include_router(front.router)  # / and the API docs from packaged files (offline)

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from api.log_cli import log_app
+
 app = typer.Typer(help="scraptrace: chain of custody for recycled Al, Cu and Pb.",
                   no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -15,6 +17,7 @@ admin_app = typer.Typer(help="Platform administrators.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 app.add_typer(admin_app, name="admin")
+app.add_typer(log_app, name="log")
 console = Console()
 
 

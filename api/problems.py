@@ -24,6 +24,7 @@ from domain.errors import (
     TooLarge,
     TooManyRequests,
     Unauthenticated,
+    Unavailable,
 )
 
 log = logging.getLogger("scraptrace.api")
@@ -31,7 +32,7 @@ MEDIA_TYPE = "application/problem+json"
 STATUS: list[tuple[type[DomainError], int]] = [
     (Unauthenticated, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
     (RuleViolation, 409), (MalformedBody, 400), (TooLarge, 413), (TooManyRequests, 429),
-    (InvalidInput, 422), (DomainError, 422),
+    (InvalidInput, 422), (Unavailable, 503), (DomainError, 422),
 ]
 EVENT_TYPES = {t.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
                for t in Command.__args__}  # type: ignore[attr-defined]

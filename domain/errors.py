@@ -88,3 +88,10 @@ class TooManyRequests(DomainError):
 
     code = "too-many-attempts"
     title = "Too many attempts"
+
+
+class Unavailable(DomainError):
+    """The server cannot answer this now (a missing configuration, not the request's fault)."""
+
+    code = "unavailable"
+    title = "Unavailable"

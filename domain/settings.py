@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     max_lots_per_request: int = 1000
     # Pre-allocated label codes an organisation may hold unused at once.
     label_quota_unused: int = 20_000
+    # The transparency log (docs/transparency.md): the note signer key that signs checkpoints
+    # (`scraptrace log keygen PATH` writes one; none: no checkpoint is signed). Turning the log
+    # off is for the benchmark's baseline only: events stored meanwhile are never logged.
+    log_key_file: str | None = None
+    transparency_log: bool = True
 
     @property
     def tz(self) -> ZoneInfo:

@@ -19,6 +19,7 @@ from domain.errors import InvalidInput, MalformedBody
 from domain.event_log import get_event, list_events
 from domain.events.capture import Recorded, record_events
 from domain.quotas import check_lots_per_request
+from domain.tlog.service import index_of as log_index_of
 from domain.visibility import EventRead
 
 router = APIRouter(tags=["events"])
@@ -175,7 +176,11 @@ def get_events(actor: ActorDep, db: DbDep,
                          "any other id answers 404 `event-not-found`." + READ_DOC))
 def get_one_event(event_id: UUID, actor: ActorDep, db: DbDep) -> AnyEventOut:
     with db.read() as s:
-        return event_read(get_event(s, actor=actor, event_id=event_id))
+        ev = get_event(s, actor=actor, event_id=event_id)
+        index = log_index_of(s, seq=ev.rec.seq)
+    out = event_read(ev)
+    out.log_index = index
+    return out
 
 
 def openapi_components() -> dict[str, Any]:

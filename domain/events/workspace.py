@@ -26,6 +26,8 @@ from domain.labels import check_label_use
 from domain.lot_record import LotRecord
 from domain.periods import closings
 from domain.settings import Settings
+from domain.tlog import log as tlog
+from domain.tlog.leaf import leaf_bytes
 
 
 def _code(ref: str, pointer: str) -> str:
@@ -220,11 +222,20 @@ class Workspace:
             metals.add(self.lots[code].metal)
         return metals
 
+    def _leaf(self, row: dict[str, Any]) -> bytes:
+        site = self.site_by_id(row["site_id"])
+        return leaf_bytes(payload=row["payload"], seq=row["seq"], recorded_at=row["recorded_at"],
+                          org=site.org_code, site_region=site.region, user=self.actor.username,
+                          created_lots=row["created_lots"])
+
     def event_row(self, row: dict[str, Any]) -> None:
         self.pending.event.append(row)
 
     def store(self) -> None:
-        """Write everything planned so far (the caller's transaction commits it)."""
+        """Write everything planned so far (the caller's transaction commits it); new events
+        become leaves of the transparency log in the same transaction."""
         store.write(self.conn, self.pending, self.lots)
+        if self.pending.event and self.settings.transparency_log:
+            tlog.append(self.conn, [(row["seq"], self._leaf(row)) for row in self.pending.event])
         self.taken |= set(self.pending.fresh_codes)
         self.pending = Pending()

@@ -14,6 +14,7 @@ from domain.models.ledger import MeltInput, Movement
 from domain.models.lot import Lot, LotAccess
 from domain.models.org import ApiToken, Org, Site, User
 from domain.models.period import Period
+from domain.models.tlog import TlogLeaf, TlogNode, TlogState
 
 __all__ = [
     "ApiToken",
@@ -35,5 +36,8 @@ __all__ = [
     "Period",
     "Site",
     "SmelterIndicator",
+    "TlogLeaf",
+    "TlogNode",
+    "TlogState",
     "User",
 ]
