@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, ROOT, Server
 from tests.e2e.desk_data import DemoApi
+from tests.e2e.test_newcomer import login
 
 pytestmark = pytest.mark.e2e
 IMG = ROOT / "docs" / "img" if os.environ.get("SCRAPTRACE_DOC_SCREENSHOTS") else ARTIFACTS
@@ -43,12 +44,7 @@ def open_page(browser: Any, width: int, user: str, server: Server,
             errors.append(f"{msg.text} {msg.location}")
 
     page.on("console", console)
-    page.goto(server.url + "/app/")
-    page.get_by_test_id("username").fill(user)
-    page.get_by_test_id("password").fill("demo-pass")
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    login(page, server, user)
     return ctx, page, errors
 
 

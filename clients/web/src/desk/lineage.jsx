@@ -2,6 +2,7 @@
 // it went), from a scanned label or a typed code (GET /lots/{code}/trace).
 import { useState } from 'preact/hooks';
 import { t, tEnum } from '../i18n.js';
+import { regionName } from '../data.js';
 import { format, normalize } from '../lotcode.js';
 import { CodeInput, Screen, go, kg, route, useSignal } from '../ui.jsx';
 import { Chart } from './chartbox.jsx';
@@ -67,6 +68,13 @@ function Trace({ code }) {
   return <>
     <Chart testid="lineage-graph" option={graphOption(g, back.data.root || code)} height={Math.max(320, g.nodes.length * 40)}
            label={t('desk.lineageLabel', { code: format(code), n: g.nodes.length })} />
+    {back.data.origins?.length ? <table class="desk-table" data-testid="lineage-origins">
+      <caption>{t('desk.origins')}</caption>
+      <tbody>{back.data.origins.map((o) => (
+        <tr key={o.lot}><th scope="row">{o.region ? regionName(o.region) : tEnum('provenance', o.provenance)}</th>
+          <td>{tEnum('origin', o.origin)} · {tEnum('evidence', o.evidence)}</td><td class="n">{kg(o.mass_kg)}</td></tr>))}
+      </tbody>
+    </table> : null}
     <ul class="list" data-testid="lineage-nodes">
       {g.nodes.filter((n) => !n.hidden).map((n) => (
         <li key={key(n)}><button type="button" class="link mono" onClick={() => go(`/lot/${n.code}`)}>{format(n.code)}</button>

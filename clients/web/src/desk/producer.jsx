@@ -1,6 +1,7 @@
 // A producer's page: monthly share trend (stacked), provenance, mass balance and findings; printed,
 // it is a one-page report (desk.css, @media print).
 import { t, tEnum } from '../i18n.js';
+import { cache, regionName } from '../data.js';
 import { Screen, go, useSignal } from '../ui.jsx';
 import { Chart } from './chartbox.jsx';
 import { Downloads, PeriodPicker, Unavailable, num, pct, period, query, tonnes, useReport } from './common.jsx';
@@ -46,6 +47,7 @@ function Findings({ org }) {
 
 export function Producer({ org }) {
   const p = useSignal(period);
+  useSignal(cache);  // region names
   const params = { metal: p.metal, from: p.from, to: p.to, producer: org };
   const share = useReport(`/reports/recycled-share?${query(params)}`);
   const balance = useReport(`/reports/mass-balance?${query({ metal: p.metal, from: p.from, to: p.to })}`);
@@ -72,7 +74,7 @@ export function Producer({ org }) {
               <tbody>{['in_province', 'out_of_province', 'imported'].map((k) => (
                 <tr key={k}><th scope="row">{tEnum('provenance', k)}</th><td class="n">{tonnes(row.by_provenance_kg[k])}</td></tr>))}
               {Object.entries(row.by_region_kg || {}).map(([code, kgs]) => (
-                <tr key={code}><th scope="row">{code}</th><td class="n">{tonnes(kgs)}</td></tr>))}
+                <tr key={code}><th scope="row">{regionName(code)}</th><td class="n">{tonnes(kgs)}</td></tr>))}
               </tbody>
             </table>
           </section>

@@ -28,7 +28,7 @@ export default {
   'desk.mb.charged_kg': 'Charged', 'desk.mb.losses_kg': 'Losses', 'desk.mb.closing_kg': 'Closing',
   'desk.sankeyLabel': 'Metal flows: {n} links', 'desk.backFlows': '{n} flows back up the chain are not drawn.',
   'desk.trace': 'Trace', 'desk.hiddenLot': 'Another organisation’s lot',
-  'desk.lineageLabel': 'Lineage of {code}: {n} lots',
+  'desk.lineageLabel': 'Lineage of {code}: {n} lots', 'desk.origins': 'Where its metal came from',
   'desk.filter.status': 'Status', 'desk.filter.kind': 'Kind', 'desk.filter.severity': 'Severity',
   'desk.all': 'All', 'desk.pickFinding': 'Choose a finding to see its facts and notes.',
   'desk.org': 'Organisation', 'desk.detected': 'Detected', 'desk.notes': 'Notes', 'desk.note': 'Note',

@@ -28,7 +28,7 @@ export default {
   'desk.mb.charged_kg': '投料', 'desk.mb.losses_kg': '损耗', 'desk.mb.closing_kg': '期末',
   'desk.sankeyLabel': '金属流向：{n} 条', 'desk.backFlows': '另有 {n} 条逆向流动未绘出。',
   'desk.trace': '追溯', 'desk.hiddenLot': '其他单位的批次',
-  'desk.lineageLabel': '{code} 的来龙去脉：{n} 个批次',
+  'desk.lineageLabel': '{code} 的来龙去脉：{n} 个批次', 'desk.origins': '金属来源',
   'desk.filter.status': '状态', 'desk.filter.kind': '类型', 'desk.filter.severity': '严重程度',
   'desk.all': '全部', 'desk.pickFinding': '选择一条审核发现以查看详情和备注。',
   'desk.org': '单位', 'desk.detected': '发现时间', 'desk.notes': '备注', 'desk.note': '备注内容',
