@@ -154,7 +154,15 @@ def test_auditor_opens_producers_trend_sankey_lineage_and_findings(
     if "/api/v1/findings" in missing:
         expect(page.get_by_test_id("findings-unavailable")).to_be_visible()
     else:
-        expect(page.get_by_test_id("findings-list").locator("li").first).to_be_visible()
+        page.get_by_test_id("filter-kind").select_option("weight-gap")
+        item = page.get_by_test_id("findings-list").locator("li", has_text="QN-LY").first
+        item.locator("button").click()
+        expect(page.get_by_test_id("finding")).to_contain_text("到货磅差超限")
+        page.get_by_test_id("note-text").fill(f"磅单已核对 {width}")
+        page.get_by_test_id("note-add").click()
+        expect(page.get_by_test_id("finding-notes")).to_contain_text(f"磅单已核对 {width}")
+        page.get_by_test_id("status-acknowledged").click()
+        expect(page.get_by_test_id("finding-status")).to_have_text("已确认")
     snap(page, f"desk-findings{suffix}")
     assert errors == []
     ctx.close()
