@@ -1,6 +1,6 @@
 // The agency's findings inbox: filters, a finding's facts and notes, notes and status changes
 // (GET /findings, POST /findings/{id}/notes and /status).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, session } from '../api.js';
 import { t, tEnum } from '../i18n.js';
 import { Field, Screen, Select, useSignal } from '../ui.jsx';
@@ -56,7 +56,13 @@ export function Findings() {
   const [filters, setFilters] = useState({ status: 'open', kind: '', severity: '' });
   const [version, setVersion] = useState(0);
   const [open, setOpen] = useState(null);
+  const [more, setMore] = useState([]); // later pages: [{items, next_cursor}]
   const { data, error, loading } = useReport(`/findings?${query({ ...filters, v: version || null })}`);
+  useEffect(() => setMore([]), [data]);
+  const pages = data ? [data, ...more] : [];
+  const items = pages.flatMap((pg) => pg.items);
+  const cursor = pages.length ? pages[pages.length - 1].next_cursor : null;
+  const next = () => api(`/findings?${query({ ...filters, cursor })}`).then((pg) => setMore([...more, pg]));
   const pick = (name, values, group) => (
     <Field label={t(`desk.filter.${name}`)}>
       <Select testid={`filter-${name}`} value={filters[name]} onChange={(v) => setFilters({ ...filters, [name]: v })}
@@ -70,12 +76,13 @@ export function Findings() {
       {error ? <Unavailable error={error} testid="findings-unavailable" /> : loading ? <p class="hint">{t('desk.loading')}</p> : (
         <div class="desk-split">
           <ul class="list" data-testid="findings-list">
-            {data.items.length ? data.items.map((f) => (
+            {items.length ? items.map((f) => (
               <li key={f.id} class={open === f.id ? 'selected' : ''}>
                 <button type="button" class="link" data-testid={`finding-${f.id}`} onClick={() => setOpen(f.id)}>{tEnum('finding', f.kind)}</button>
                 <span class={`badge sev-${f.severity}`}>{tEnum('severity', f.severity)}</span>
                 <span class="hint"> {f.org} · {tEnum('findingStatus', f.status)} · {f.detected_at?.slice(0, 10)}</span>
               </li>)) : <li class="hint">{t('empty')}</li>}
+            {cursor ? <li><button type="button" class="btn small" data-testid="findings-more" onClick={next}>{t('desk.more')}</button></li> : null}
           </ul>
           <div>{open ? <Finding id={open} key={open} onChanged={() => setVersion(version + 1)} /> : <p class="hint">{t('desk.pickFinding')}</p>}</div>
         </div>

@@ -32,7 +32,7 @@ export default {
   'desk.filter.status': 'Status', 'desk.filter.kind': 'Kind', 'desk.filter.severity': 'Severity',
   'desk.all': 'All', 'desk.pickFinding': 'Choose a finding to see its facts and notes.',
   'desk.org': 'Organisation', 'desk.detected': 'Detected', 'desk.notes': 'Notes', 'desk.note': 'Note',
-  'desk.addNote': 'Add note',
+  'desk.addNote': 'Add note', 'desk.more': 'More',
   'severity.info': 'Info', 'severity.warning': 'Warning', 'severity.high': 'High',
   'findingStatus.open': 'Open', 'findingStatus.acknowledged': 'Acknowledged',
   'findingStatus.resolved': 'Resolved', 'findingStatus.dismissed': 'Dismissed',

@@ -32,7 +32,7 @@ export default {
   'desk.filter.status': '状态', 'desk.filter.kind': '类型', 'desk.filter.severity': '严重程度',
   'desk.all': '全部', 'desk.pickFinding': '选择一条审核发现以查看详情和备注。',
   'desk.org': '单位', 'desk.detected': '发现时间', 'desk.notes': '备注', 'desk.note': '备注内容',
-  'desk.addNote': '添加备注',
+  'desk.addNote': '添加备注', 'desk.more': '更多',
   'severity.info': '提示', 'severity.warning': '警告', 'severity.high': '严重',
   'findingStatus.open': '待处理', 'findingStatus.acknowledged': '已确认',
   'findingStatus.resolved': '已解决', 'findingStatus.dismissed': '已驳回',
