@@ -7,6 +7,7 @@ import os
 import re
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -131,6 +132,14 @@ def test_auditor_opens_producers_trend_sankey_lineage_and_findings(
     expect(chart.locator("svg path").first).to_be_attached()
     expect(page.get_by_test_id("mass-balance")).to_contain_text("都匀再生铝厂")
     snap(page, f"desk-producer{suffix}")
+    if width == 1366:  # printed, the producer's page is a one-page report without controls
+        page.emulate_media(media="print")
+        expect(page.get_by_test_id("downloads")).to_be_hidden()
+        expect(page.get_by_test_id("year")).to_be_hidden()
+        expect(page.locator(".print-only")).to_contain_text("-01-01 – ")
+        pdf = pdfium.PdfDocument(page.pdf(format="A4"))
+        assert len(pdf) == 1
+        page.emulate_media(media="screen")
 
     goto(page, "/flows")
     sankey = page.get_by_test_id("sankey")
