@@ -223,6 +223,8 @@ MATRIX: dict[tuple[str, str], tuple[Callable[[dict[str, str]], dict[str, str]], 
     ("GET", "/api/v1/reports/recycled-share"): (lambda o: {}, None, by_role()),
     # Another organisation's site is filtered out of the rows, not refused.
     ("GET", "/api/v1/reports/mass-balance"): (lambda o: {}, None, by_role()),
+    # Links another organisation is not an end of are filtered out, not refused.
+    ("GET", "/api/v1/reports/flows"): (lambda o: {}, None, by_role()),
     ("POST", "/api/v1/labels"): (
         lambda o: {}, lambda o: {"site": o["site"], "count": 2},
         scoped(own={"manager": 201, "operator": 201, "default": 403},
@@ -289,6 +291,7 @@ QUERY: dict[str, Callable[[dict[str, str]], dict[str, str]]] = {
     "/api/v1/reports/mass-balance": lambda o: {"site": o["site"], "from": "2026-01-01",
                                                "to": "2027-01-01"},
     "/api/v1/reports/transport": lambda o: {"from": "2026-01-01", "to": "2027-01-01"},
+    "/api/v1/reports/flows": lambda o: {"metal": "Al", "from": "2026-01-01", "to": "2027-01-01"},
     "/api/v1/reports/carbon": lambda o: {"metal": "Al", "from": "2026-01-01", "to": "2027-01-01"},
     "/api/v1/reports/indicators": lambda o: {"from": "2026-01-01", "to": "2027-01-01"},
 }

@@ -26,6 +26,7 @@ export default {
   compositionChart: 'Composition by mass: {parts}', shipTo: 'to {site}', metalPct: 'metal content {pct} %',
   product: 'product {product}',
 
+  melt: 'Melt', producers: 'Producers', flows: 'Flows', lineage: 'Lineage', findings: 'Findings',
   // Enum values the API sends, one group each: shown only through tEnum(group, value).
   'metal.Al': 'Aluminium', 'metal.Cu': 'Copper', 'metal.Pb': 'Lead',
   'origin.post_consumer': 'Post-consumer', 'origin.pre_consumer': 'Pre-consumer (industrial offcuts)',

@@ -23,6 +23,7 @@ export default {
   required: '必填', sessionExpired: '登录已过期，请重新登录后同步',
   compositionChart: '按重量构成：{parts}', shipTo: '发往 {site}', metalPct: '金属含量 {pct}%', product: '产品 {product}',
 
+  melt: '熔炼投料', producers: '生产企业', flows: '金属流向', lineage: '来龙去脉', findings: '审核发现',
   // Enum values the API sends, one group each: shown only through tEnum(group, value).
   'metal.Al': '铝', 'metal.Cu': '铜', 'metal.Pb': '铅',
   'origin.post_consumer': '消费后', 'origin.pre_consumer': '消费前（工业边角料）',
