@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import problems
+from api.background import background_work
 from api.body_limit import KIB, MIB, BodyLimit
 from api.deps import TokenCache
 from api.label_render import PdfCache
@@ -32,7 +33,6 @@ from api.routes import (
     webhooks,
 )
 from api.security_headers import APP, SecurityHeaders, page_policy
-from api.background import background_work
 from domain.db import Database
 from domain.rate_limit import LoginLimiter
 from domain.settings import Settings, get_settings
