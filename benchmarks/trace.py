@@ -64,6 +64,9 @@ def trace_runs(kind: str, tmp: Path, lots: int = 100_000) -> list[dict[str, Any]
     url = fresh(kind, tmp, name)
     stats = seed_scale(Database(url), Settings(database_url=url), lots=lots, progress=True)
     db = Database(url)
+    if not db.is_sqlite:  # statistics as autovacuum would have gathered them by now
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
     with db.engine.connect() as conn:
         products = conn.execute(text(PRODUCTS)).all()
         step = max(1, len(products) // SAMPLE)
@@ -94,18 +97,18 @@ def main() -> None:
     import os
 
     kinds = ["sqlite"] + (["postgresql"] if os.environ.get("SCRAPTRACE_BENCH_PG_URL") else [])
-    runs: list[dict[str, Any]] = []
+    latest = RESULTS / "latest.json"
+    result: dict[str, Any] = json.loads(latest.read_text()) if latest.exists() else {
+        "machine": machine(), "runs": []}
+    RESULTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="scraptrace-bench-") as d:
         for kind in kinds:
-            runs += trace_runs(kind, Path(d))
-    latest = RESULTS / "latest.json"
-    result = json.loads(latest.read_text()) if latest.exists() else {"machine": machine(),
-                                                                      "runs": []}
-    result["runs"] = [r for r in result["runs"] if not r["name"].startswith("trace_")] + runs
-    RESULTS.mkdir(exist_ok=True)
-    latest.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    for r in runs:
-        console.print(r)
+            runs = trace_runs(kind, Path(d))
+            result["runs"] = [r for r in result["runs"]
+                              if not (r["name"].startswith("trace_") and r["db"] == kind)] + runs
+            latest.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+            for r in runs:
+                console.print(r)
 
 
 if __name__ == "__main__":

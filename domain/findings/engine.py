@@ -73,8 +73,9 @@ def store_findings(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(finding_t).on_conflict_do_nothing(index_elements=["key"])
-    return int(conn.execute(stmt, list(rows)).rowcount or 0)
+    stmt = (dialect.insert(finding_t).on_conflict_do_nothing(index_elements=["key"])
+            .returning(finding_t.c.id))
+    return len(conn.execute(stmt, list(rows)).all())  # the rows a conflict skipped answer none
 
 
 # --- the sweep: period rules ------------------------------------------------------------------

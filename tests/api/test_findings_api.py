@@ -56,3 +56,27 @@ def test_findings_page_by_cursor_newest_first(api):
                    cursor=first["next_cursor"]).json()
     assert [f["id"] for f in first["items"] + rest["items"]] == ids
     assert rest["next_cursor"] is None
+
+
+def test_the_server_sweeps_on_its_own(db, settings):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from domain.findings.inbox import list_findings
+    from tests.factories import World
+
+    w = World(db, settings)
+    w.org("C", "collector")
+    w.org("D", "sorter")
+    lot = w.collect("C", 10)
+    w.ship("C", [lot], "D-S1", transport={"mode": "rail", "distance_km": 5})  # months ago
+    with TestClient(create_app(settings.model_copy(update={"findings_sweep_s": 1}), db)):
+        for _ in range(50):
+            time.sleep(0.1)
+            with db.read() as s:
+                if list_findings(s, actor=w.admin, kind="stale-transit"):
+                    break
+    with db.read() as s:
+        assert [f.lots for f in list_findings(s, actor=w.admin, kind="stale-transit")] == [[lot]]
