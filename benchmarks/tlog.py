@@ -7,7 +7,7 @@ serve` runs it. Rounds alternate off/on so that drift of a shared machine hits b
 every round is reported (the spread is part of the figure).
 Proofs: the log's tables filled with 10^6 synthetic leaves (event rows are not needed to prove:
 a proof reads the tree's tables alone, so their foreign keys are off while filling), then
-GET /log/proof/inclusion at random indexes, one request at a time, against the same two SELECTs
+GET /log/proof/inclusion at random indexes, one request at a time, against the same SELECT
 issued bare.
 """
 
@@ -126,7 +126,7 @@ def proofs(kind: str, tmp: Path) -> list[dict[str, Any]]:
                   round(statistics.median(bare_ms), 3), "lower", leaves=LEAVES,
                   p99_ms=round(ms[int(len(ms) * 0.99)], 3), p50_ms=round(statistics.median(ms), 3),
                   requests=PROOFS, fill_s=round(fill_s, 1),
-                  baseline_what="the proof's node reads alone (two SELECTs), in process; goal: "
+                  baseline_what="the proof's node reads alone (one SELECT), in process; goal: "
                                 "p50 ≤ 5 ms at 10^6 leaves")]
 
 
