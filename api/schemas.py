@@ -212,8 +212,6 @@ class _EventFacts(BaseModel):
     site: str
     occurred_at: datetime
     voided_by: str | None = None
-    log_index: int | None = Field(None, description="In GET /events/{id}: its leaf index in "
-                                  "the transparency log (docs/transparency.md).")
 
 
 class EventOut(_EventFacts):

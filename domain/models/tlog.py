@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, LargeBinary, SmallInteger
+from sqlalchemy import BigInteger, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from domain.models.types import BigId
 
 
 class TlogLeaf(SQLModel, table=True):
-    """Leaf `idx` of the log: the event it logs, given its place when it is stored, and
-    SHA-256(0x00 ‖ its canonical record), filled in by the integrator within a second."""
+    """Leaf `idx` of the log: the event it logs, given its place when the event is stored."""
 
     __tablename__ = "tlog_leaf"
 
     idx: int = Field(sa_column=Column(BigId, primary_key=True, autoincrement=False))
     event_seq: int = Field(sa_type=BigInteger, foreign_key="event.seq", unique=True)
-    hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(32), nullable=True))
 
 
 class TlogNode(SQLModel, table=True):
-    """A complete subtree above the leaves: level ≥ 1, over leaves [idx·2^level, (idx+1)·2^level)."""
+    """A complete subtree's hash, keyed by level · 2^48 + index (level 0: a leaf's hash,
+    SHA-256(0x00 ‖ its canonical record), added by the integrator within a second)."""
 
     __tablename__ = "tlog_node"
 
-    level: int = Field(sa_column=Column(SmallInteger, primary_key=True, autoincrement=False))
-    idx: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    key: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
 
 

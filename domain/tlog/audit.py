@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select
 
 from domain.tlog import log, merkle
 from domain.tlog.leaf import ROWS, event_t, from_row
-from domain.tlog.log import leaf_t
+from domain.tlog.log import leaf_t, node_t
 
 PAGE = 5000
 
@@ -38,8 +38,9 @@ def check(conn: Connection, *, limit: int = 20) -> Audit:
 
     Leaves placed but not hashed yet are not checked: run the integrator first."""
     audit = Audit(size=log.size(conn))
-    stmt = (ROWS.add_columns(leaf_t.c.idx, leaf_t.c.hash)
-            .join(leaf_t, leaf_t.c.event_seq == event_t.c.seq))
+    stmt = (ROWS.add_columns(leaf_t.c.idx, node_t.c.hash)
+            .join(leaf_t, leaf_t.c.event_seq == event_t.c.seq)
+            .outerjoin(node_t, node_t.c.key == leaf_t.c.idx))  # level 0: key = index
     edge: dict[merkle.Node, bytes] = {}
     expected, gap = 0, False
     while len(audit.problems) < limit and not gap:

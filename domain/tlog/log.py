@@ -4,15 +4,15 @@ roots and proofs read from stored complete subtrees.
 A capture locks state row 1 until it commits, so leaf indexes are gapless and follow commit
 order, and writes one row per event. The integrator (domain/tlog/integrate.py) later extends the
 tree under state row 2: it reads the O(log n) frontier nodes and writes each leaf's hash and
-every subtree it completes. A root or a proof reads the O(log n) nodes it folds, in two
-statements.
+every subtree it completes. A root or a proof reads the O(log n) nodes it folds, in one
+statement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, bindparam, select, text, tuple_, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
 from domain.errors import Unavailable
 from domain.events import bulk
@@ -28,11 +28,13 @@ PLACED, TREE = 1, 2  # the state rows
 SIZE = select(state_t.c.size).where(state_t.c.id == bindparam("row"))
 LOCK = SIZE.with_for_update()
 SET_SIZE = update(state_t).where(state_t.c.id == bindparam("row")).values(size=bindparam("size"))
-SET_HASH = "UPDATE tlog_leaf SET hash = ? WHERE idx = ?"
-LEAVES = select(leaf_t.c.idx, leaf_t.c.hash).where(
-    leaf_t.c.idx.in_(bindparam("ids", expanding=True)))
-NODES = select(node_t.c.level, node_t.c.idx, node_t.c.hash).where(
-    tuple_(node_t.c.level, node_t.c.idx).in_(bindparam("keys", expanding=True)))
+NODES = select(node_t.c.key, node_t.c.hash).where(
+    node_t.c.key.in_(bindparam("keys", expanding=True)))
+LEVEL = 1 << 48  # a node's key: level · 2^48 + index, one integer the primary key indexes
+
+
+def key(node: Node) -> int:
+    return node[0] * LEVEL + node[1]
 
 
 def size(conn: Connection) -> int:
@@ -53,23 +55,18 @@ def lock(conn: Connection, row: int) -> int:
 def assign(conn: Connection, seqs: Sequence[int]) -> int:
     """Give the events `seqs` the next places, in order; answers the first."""
     start = lock(conn, PLACED)
-    bulk.insert(conn, leaf_t, [{"idx": start + i, "event_seq": seq, "hash": None}
+    bulk.insert(conn, leaf_t, [{"idx": start + i, "event_seq": seq}
                                for i, seq in enumerate(seqs)])
     conn.execute(SET_SIZE, {"row": PLACED, "size": start + len(seqs)})
     return start
 
 
 def nodes(conn: Connection, wanted: set[Node]) -> dict[Node, bytes]:
-    """The stored hashes of these nodes, in at most two statements."""
-    out: dict[Node, bytes] = {}
-    leaves = [idx for level, idx in wanted if level == 0]
-    inner = [n for n in wanted if n[0] > 0]
-    if leaves:
-        out.update({(0, r.idx): bytes(r.hash) for r in conn.execute(LEAVES, {"ids": leaves})
-                    if r.hash is not None})
-    if inner:
-        out.update({(r.level, r.idx): bytes(r.hash)
-                    for r in conn.execute(NODES, {"keys": inner})})
+    """The stored hashes of these nodes, in one statement."""
+    if not wanted:
+        return {}
+    keys = {key(n): n for n in wanted}
+    out = {keys[k]: bytes(h) for k, h in conn.execute(NODES, {"keys": list(keys)})}
     missing = wanted - out.keys()
     if missing:
         # Rows deleted behind the platform's back: nothing is proved (or appended) until the
@@ -84,10 +81,7 @@ def extend(conn: Connection, start: int, hashes: Sequence[bytes],
     """Store the hashes of leaves start, start+1, … and every subtree they complete (the tree
     holds `start` leaves, whose frontier nodes are `edge`; the caller holds row TREE)."""
     made = merkle.append(start, edge, hashes)
-    bulk.execute_many(conn, leaf_t, SET_HASH, [{"hash": h, "idx": i}
-                                               for (level, i), h in made.items() if level == 0])
-    bulk.insert(conn, node_t, [{"level": level, "idx": idx, "hash": h}
-                               for (level, idx), h in made.items() if level > 0])
+    bulk.insert(conn, node_t, [{"key": key(n), "hash": h} for n, h in made.items()])
     conn.execute(SET_SIZE, {"row": TREE, "size": start + len(hashes)})
 
 

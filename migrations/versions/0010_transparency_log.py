@@ -1,4 +1,4 @@
-"""transparency log: leaves, complete subtree nodes, size
+"""transparency log: leaf places, complete subtree hashes, sizes
 
 Revision ID: 0010
 Revises: 0008
@@ -20,16 +20,14 @@ def upgrade() -> None:
     op.create_table('tlog_leaf',
     sa.Column('idx', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
     sa.Column('event_seq', sa.BigInteger(), nullable=False),
-    sa.Column('hash', sa.LargeBinary(length=32), nullable=True),
     sa.ForeignKeyConstraint(['event_seq'], ['event.seq'], ),
     sa.PrimaryKeyConstraint('idx'),
     sa.UniqueConstraint('event_seq')
     )
     op.create_table('tlog_node',
-    sa.Column('level', sa.SmallInteger(), autoincrement=False, nullable=False),
-    sa.Column('idx', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('key', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('hash', sa.LargeBinary(length=32), nullable=False),
-    sa.PrimaryKeyConstraint('level', 'idx')
+    sa.PrimaryKeyConstraint('key')
     )
     op.create_table('tlog_state',
     sa.Column('id', sa.Integer(), nullable=False),

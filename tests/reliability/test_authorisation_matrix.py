@@ -24,6 +24,8 @@ from domain import orgs
 from domain.auth import Actor
 from domain.db import Database
 from domain.settings import Settings
+from domain.tlog import note
+from domain.tlog.integrate import integrate
 from tests.factories import HW31, uscc
 
 ROLES = ("anonymous", "admin", "manager", "operator", "auditor")
@@ -56,7 +58,9 @@ def _collect(site: str) -> dict[str, Any]:
 def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[World]:
     path = tmp_path_factory.mktemp("authz") / "authz.db"
     shutil.copy(sqlite_template, path)
-    settings = Settings(database_url=f"sqlite:///{path}")
+    key = path.parent / "log.key"
+    key.write_text(note.generate("trace.example.test/log"))
+    settings = Settings(database_url=f"sqlite:///{path}", log_key_file=str(key))
     db = Database(settings.database_url)
     admin = Actor(0, "root", "admin", None, None)
     with db.write() as s:
@@ -111,6 +115,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
         "Authorization": f"Bearer {tokens['auditor']}"}).json()
     for scope in objects.values():
         scope["period"] = str(period["id"])
+    integrate(db)  # the events above are in the log's tree before any proof is asked for
     yield World(client, tokens, objects, users)
     client.close()
     db.dispose()
@@ -263,6 +268,15 @@ MATRIX: dict[tuple[str, str], tuple[Callable[[dict[str, str]], dict[str, str]], 
     ("POST", "/api/v1/periods"): (lambda o: {}, lambda o: {"metal": "Cu", "month": _month()},
                                   by_role(auditor=201, default=403)),
     ("GET", "/api/v1/periods"): (lambda o: {}, None, by_role()),
+    # The transparency log: checkpoint and key for anyone; proofs and leaves for every login
+    # (leaves of others' events answer null); evidence for auditors and the producer itself.
+    ("GET", "/api/v1/log/checkpoint"): (lambda o: {}, None, by_role(anonymous=200)),
+    ("GET", "/api/v1/log/key"): (lambda o: {}, None, by_role(anonymous=200)),
+    ("GET", "/api/v1/log/entries"): (lambda o: {}, None, by_role()),
+    ("GET", "/api/v1/log/proof/inclusion"): (lambda o: {}, None, by_role()),
+    ("GET", "/api/v1/log/proof/consistency"): (lambda o: {}, None, by_role()),
+    ("GET", "/api/v1/reports/recycled-share/evidence"): (
+        lambda o: {}, None, scoped(own={}, other={"manager": 404, "operator": 404})),
     # One period for both scopes: the auditor reopens it once, then it is no longer closed.
     ("POST", "/api/v1/periods/{period_id}/reopen"): (
         lambda o: {"period_id": o["period"]}, lambda o: {"reason": "correction"},
@@ -294,6 +308,11 @@ QUERY: dict[str, Callable[[dict[str, str]], dict[str, str]]] = {
     "/api/v1/reports/flows": lambda o: {"metal": "Al", "from": "2026-01-01", "to": "2027-01-01"},
     "/api/v1/reports/carbon": lambda o: {"metal": "Al", "from": "2026-01-01", "to": "2027-01-01"},
     "/api/v1/reports/indicators": lambda o: {"from": "2026-01-01", "to": "2027-01-01"},
+    "/api/v1/log/entries": lambda o: {"start": 0, "end": 1},
+    "/api/v1/log/proof/inclusion": lambda o: {"index": 0, "size": 1},
+    "/api/v1/log/proof/consistency": lambda o: {"from": 1, "to": 1},
+    "/api/v1/reports/recycled-share/evidence": lambda o: {
+        "producer": o["org"], "metal": "Al", "from": "2026-01-01", "to": "2027-01-01"},
 }
 
 

@@ -32,6 +32,7 @@ from domain import orgs
 from domain.auth import Actor
 from domain.db import Database
 from domain.settings import Settings
+from domain.tlog import note
 from tests.factories import uscc
 
 ADMIN_ONLY = ("/api/v1/orgs", "/api/v1/orgs/{org}/sites", "/api/v1/orgs/{org}/users",
@@ -45,7 +46,9 @@ TOKENS: dict[str, str] = {}
 # its database file is created and filled by the fixture below, before any request.
 DB_PATH = Path(tempfile.mkdtemp(prefix="scraptrace-fuzz-")) / "fuzz.db"
 SNAPSHOT = DB_PATH.with_name("world.db")
-CONF = Settings(database_url=f"sqlite:///{DB_PATH}")
+LOG_KEY = DB_PATH.with_name("log.key")
+LOG_KEY.write_text(note.generate("trace.example.test/log"))
+CONF = Settings(database_url=f"sqlite:///{DB_PATH}", log_key_file=str(LOG_KEY))
 DB = Database(CONF.database_url)
 APP = create_app(CONF, DB)
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
