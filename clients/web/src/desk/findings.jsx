@@ -5,7 +5,7 @@ import { api, session } from '../api.js';
 import { orgName, siteName } from '../data.js';
 import { t, tEnum } from '../i18n.js';
 import { Field, Screen, Select, useSignal } from '../ui.jsx';
-import { Unavailable, query, useReport } from './common.jsx';
+import { Downloads, Unavailable, query, useReport } from './common.jsx';
 
 const KINDS = ['weight-gap', 'stale-transit', 'excess-loss', 'yield-above-metal', 'low-yield',
   'late-record', 'declared-share', 'void-rate'];
@@ -74,6 +74,7 @@ export function Findings() {
       <div class="desk-filters">
         {pick('status', STATUSES, 'findingStatus')}{pick('kind', KINDS, 'finding')}{pick('severity', SEVERITIES, 'severity')}
       </div>
+      <Downloads path="/findings" params={{ ...filters, limit: 1000 }} name="findings" />
       {error ? <Unavailable error={error} testid="findings-unavailable" /> : loading ? <p class="hint">{t('desk.loading')}</p> : (
         <div class="desk-split">
           <ul class="list" data-testid="findings-list">
