@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import Query
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
@@ -24,6 +25,8 @@ RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {
     "text/csv": {"schema": {"type": "string"}},
     XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
 # Where the numbers of every metal report come from (docs/domain.md, seed/).
+FINDING_SOURCES = ("thresholds: seed/finding_policy.csv (each finding names its own in "
+                   "params.source)")
 METAL_SOURCES = ("metal content: the lot's latest assay, else its grade's default "
                  "(seed/grades.csv: ISRI Scrap Specifications Circular, configurable)")
 
@@ -34,6 +37,9 @@ def flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     for key, value in row.items():
         if isinstance(value, Mapping):
             out.update(flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, list):  # codes, ids, notes: one cell
+            out[f"{prefix}{key}"] = "; ".join(
+                v if isinstance(v, str) else orjson.dumps(v).decode() for v in value)
         else:
             out[f"{prefix}{key}"] = value
     return out

@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import exports
 from api.deps import ActorDep, CursorQuery, DbDep, decode_cursor, encode_cursor, write
 from api.schemas import Instant, Page
 from domain.findings.inbox import FindingView, add_note, get_finding, list_findings, set_status
@@ -61,7 +63,8 @@ def out(v: FindingView) -> FindingOut:
                              for n in v.notes])
 
 
-@router.get("/findings", response_model=Page[FindingOut], summary="List findings")
+@router.get("/findings", response_model=Page[FindingOut], summary="List findings",
+            responses=exports.RESPONSES)
 def read_findings(actor: ActorDep, db: DbDep,
                   org: Annotated[str | None, Query(max_length=32)] = None,
                   kind: Kind | None = None, status: Status | None = None,
@@ -69,14 +72,19 @@ def read_findings(actor: ActorDep, db: DbDep,
                   since: Annotated[Instant | None, Query(
                       description="Detected at or after this instant (RFC 3339).")] = None,
                   cursor: CursorQuery = None,
-                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Page[FindingOut]:
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                  format: exports.FormatQuery = "json") -> Page[FindingOut] | StreamingResponse:
     """Newest first. Organisations see their own findings; auditors see all."""
     with db.read() as s:
         rows = list_findings(s, actor=actor, org=org, kind=kind, status=status,
                              severity=severity, since=since, before_id=decode_cursor(cursor),
                              limit=limit)
     nxt = encode_cursor(rows[-1].id) if len(rows) == limit else None
-    return Page[FindingOut](items=[out(v) for v in rows], next_cursor=nxt)
+    page = Page[FindingOut](items=[out(v) for v in rows], next_cursor=nxt)
+    if format != "json":
+        return exports.report_download(format, page, "items", "findings",
+                                       exports.FINDING_SOURCES)
+    return page
 
 
 @router.get("/findings/{finding_id}", response_model=FindingOut, summary="One finding")

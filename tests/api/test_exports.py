@@ -37,7 +37,7 @@ def _xlsx(r):
 def _split(rows):
     """Header rows as a dict, then the table as dicts (a blank row between)."""
     blank = rows.index([]) if [] in rows else next(i for i, r in enumerate(rows) if not any(r))
-    header = {r[0]: r[1] for r in rows[:blank]}
+    header = {r[0]: r[1] if len(r) > 1 else "" for r in rows[:blank]}
     columns = rows[blank + 1]
     return header, [dict(zip(columns, r, strict=True)) for r in rows[blank + 2:]]
 
@@ -76,3 +76,23 @@ def test_an_export_holds_the_reports_figures_exactly(api, fmt, path, params, lin
         [s] = rows
         assert (s["org"], _num(s["post_consumer_kg"]), _num(s["pre_consumer_kg"])) == (
             "S", 880.11, 316.35)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_findings_export_holds_the_inbox_exactly(api, fmt):
+    w = api.world
+    light = w.collect("COL", 640)
+    w.ship("COL", [light], "SORT-S1")
+    w.receive("SORT", {light: "600.5"})  # 39.5 kg light: beyond the 20 kg tolerance
+    inbox = api.get("AGENCY", "/findings", kind="weight-gap").json()
+    r = api.get("AGENCY", "/findings", kind="weight-gap", format=fmt)
+    assert r.headers["content-disposition"] == f'attachment; filename="findings.{fmt}"'
+    header, rows = _split(_csv(r) if fmt == "csv" else _xlsx(r))
+    assert header["report"] == "findings"
+    assert header["source"].startswith("thresholds: seed/finding_policy.csv")
+    [row] = rows
+    [item] = inbox["items"]
+    assert (row["kind"], row["org"], row["site"], row["status"], row["lots"]) == (
+        "weight-gap", "SORT", "SORT-S1", "open", light)
+    assert (_num(row["params.measured"]), _num(row["params.threshold"])) == (39.5, 20.0)
+    assert (int(_num(row["id"])), _num(row["params.received_kg"])) == (item["id"], 600.5)

@@ -67,6 +67,3 @@ class DemoApi:
         rows = self.get("demo-auditor", "/reports/recycled-share", metal="Al",
                         producer="QN-LY", **{"from": f"{year}-01-01", "to": f"{year + 1}-01-01"})
         return dict(rows["producers"][0]) if rows["producers"] else {}
-
-    def has_route(self, path: str) -> bool:
-        return path in self.http.get("/openapi.json").json()["paths"]

@@ -57,7 +57,13 @@ function TopBar() {
 let desk = null;
 function Desk({ path }) {
   const [mod, setMod] = useState(desk);
-  useEffect(() => { if (!mod) import('./desk/desk.jsx').then((m) => { desk = m; setMod(m); }); }, []);
+  useEffect(() => {
+    if (!mod) {
+      import('./desk/desk.jsx').then((m) => { desk = m; setMod(m); })
+        // Offline before the desk chunk was ever fetched: say so rather than wait forever.
+        .catch(() => setMod({ DeskScreen: () => <p class="bad">{t('offline')}</p> }));
+    }
+  }, []);
   return <div class="desk">{mod ? <mod.DeskScreen path={path} /> : <p class="hint">…</p>}</div>;
 }
 

@@ -2,9 +2,10 @@
 // (GET /findings, POST /findings/{id}/notes and /status).
 import { useEffect, useState } from 'preact/hooks';
 import { api, session } from '../api.js';
+import { orgName, siteName } from '../data.js';
 import { t, tEnum } from '../i18n.js';
 import { Field, Screen, Select, useSignal } from '../ui.jsx';
-import { Unavailable, query, useReport } from './common.jsx';
+import { Downloads, Unavailable, query, useReport } from './common.jsx';
 
 const KINDS = ['weight-gap', 'stale-transit', 'excess-loss', 'yield-above-metal', 'low-yield',
   'late-record', 'declared-share', 'void-rate'];
@@ -27,14 +28,14 @@ function Finding({ id, onChanged }) {
       <h3>{tEnum('finding', data.kind)} <span class={`badge sev-${data.severity}`}>{tEnum('severity', data.severity)}</span></h3>
       <dl class="facts">
         <dt>{t('status')}</dt><dd data-testid="finding-status">{tEnum('findingStatus', data.status)}</dd>
-        <dt>{t('desk.org')}</dt><dd>{data.org}{data.site ? ` · ${data.site}` : ''}</dd>
+        <dt>{t('desk.org')}</dt><dd>{orgName(data.org)}{data.site ? ` · ${siteName(data.site)}` : ''}</dd>
         <dt>{t('desk.detected')}</dt><dd>{data.detected_at?.slice(0, 16).replace('T', ' ')}</dd>
-        {Object.entries(data.params || {}).flatMap(([k, v]) => [<dt key={`${k}-k`}>{k}</dt>,
+        {Object.entries(data.params || {}).flatMap(([k, v]) => [<dt key={`${k}-k`}>{tEnum('findingParam', k)}</dt>,
           <dd key={`${k}-v`}>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>])}
       </dl>
       <h3>{t('desk.notes')}</h3>
       <ul class="list" data-testid="finding-notes">
-        {(data.notes || []).map((n, i) => <li key={i}><span class="hint">{n.by} · {n.at?.slice(0, 16).replace('T', ' ')}</span><br />{n.text}</li>)}
+        {(data.notes || []).filter((n) => n.text).map((n, i) => <li key={i}><span class="hint">{n.by} · {n.at?.slice(0, 16).replace('T', ' ')}</span><br />{n.text}</li>)}
       </ul>
       <Field label={t('desk.note')}>
         <textarea data-testid="note-text" rows={2} value={text} onInput={(e) => setText(e.currentTarget.value)} />
@@ -73,6 +74,7 @@ export function Findings() {
       <div class="desk-filters">
         {pick('status', STATUSES, 'findingStatus')}{pick('kind', KINDS, 'finding')}{pick('severity', SEVERITIES, 'severity')}
       </div>
+      <Downloads path="/findings" params={{ ...filters, limit: 1000 }} name="findings" />
       {error ? <Unavailable error={error} testid="findings-unavailable" /> : loading ? <p class="hint">{t('desk.loading')}</p> : (
         <div class="desk-split">
           <ul class="list" data-testid="findings-list">
@@ -80,7 +82,7 @@ export function Findings() {
               <li key={f.id} class={open === f.id ? 'selected' : ''}>
                 <button type="button" class="link" data-testid={`finding-${f.id}`} onClick={() => setOpen(f.id)}>{tEnum('finding', f.kind)}</button>
                 <span class={`badge sev-${f.severity}`}>{tEnum('severity', f.severity)}</span>
-                <span class="hint"> {f.org} · {tEnum('findingStatus', f.status)} · {f.detected_at?.slice(0, 10)}</span>
+                <span class="hint"> {orgName(f.org)} · {tEnum('findingStatus', f.status)} · {f.detected_at?.slice(0, 10)}</span>
               </li>)) : <li class="hint">{t('empty')}</li>}
             {cursor ? <li><button type="button" class="btn small" data-testid="findings-more" onClick={next}>{t('desk.more')}</button></li> : null}
           </ul>

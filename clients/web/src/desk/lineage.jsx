@@ -47,7 +47,7 @@ function graphOption(g, root) {
     tooltip: { formatter: (x) => (x.dataType === 'edge' ? `${num(x.data.value, 3)} kg` : x.data.tip) },
     series: [{
       type: 'graph', layout: 'none', roam: true, edgeSymbol: ['none', 'arrow'],
-      label: { show: true, formatter: (x) => x.data.text, fontSize: 11 },
+      label: { show: true, position: 'bottom', formatter: (x) => x.data.text, fontSize: 11 },
       data: g.nodes.map((n) => ({
         name: key(n), x: n.x, y: n.y, text: label(n), symbolSize: key(n) === root ? 22 : 14,
         itemStyle: { color: n.hidden ? '#c4c9cf' : key(n) === root ? '#1f6f4a' : '#5e92d1' },

@@ -40,4 +40,10 @@ export default {
   'finding.excess-loss': 'Excess processing loss', 'finding.yield-above-metal': 'Yield above the metal charged',
   'finding.low-yield': 'Low yield', 'finding.late-record': 'Late record (possible backdating)',
   'finding.declared-share': 'High declared share', 'finding.void-rate': 'High void rate',
+  'findingParam.measured': 'Measured', 'findingParam.threshold': 'Threshold', 'findingParam.unit': 'Unit',
+  'findingParam.shipped_kg': 'Shipped (kg)', 'findingParam.received_kg': 'Received (kg)',
+  'findingParam.source': 'Policy source', 'findingParam.param': 'Policy parameter',
+  'findingParam.grade': 'Grade', 'findingParam.product': 'Product', 'findingParam.metal_kg': 'Metal (kg)',
+  'findingParam.month': 'Month', 'findingParam.declared_kg': 'Declared (kg)',
+  'findingParam.voids': 'Voids', 'findingParam.events': 'Events', 'findingParam.subject': 'Applies to',
 };
