@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import problems
+from api.background import background_work
 from api.body_limit import KIB, MIB, BodyLimit
 from api.deps import TokenCache
 from api.label_render import PdfCache
@@ -15,9 +16,13 @@ from api.routes import (
     auth,
     compliance,
     compliance_reports,
+    epcis,
     events,
+    findings,
+    flows,
     front,
     labels,
+    lineage,
     log,
     lots,
     me,
@@ -25,6 +30,7 @@ from api.routes import (
     periods,
     public,
     reports,
+    webhooks,
 )
 from api.security_headers import APP, SecurityHeaders, page_policy
 from domain.db import Database
@@ -47,7 +53,8 @@ Masses are kilograms with at most 3 decimals (stored as integer grams). Errors a
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="scraptrace", version="0.1.0", description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json",
+                  lifespan=background_work)
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     app.state.token_cache = TokenCache()
@@ -60,7 +67,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         window_s=settings.login_failure_window_s)
     problems.install(app)
     # Bodies: 16 MiB for a batch of events, 64 KiB for anything else (checked before parsing).
-    app.add_middleware(BodyLimit, default=64 * KIB, paths={f"{API_PREFIX}/events": 16 * MIB})
+    app.add_middleware(BodyLimit, default=64 * KIB, paths={f"{API_PREFIX}/events": 16 * MIB,
+                                                          f"{API_PREFIX}/epcis/capture": 16 * MIB})
     # Swagger UI: its files from this server, one inline script; it sets inline styles.
     docs_policy = page_policy(front.docs_html(f"{API_PREFIX}/openapi.json"), scripts="'self'",
                               styles="'self' 'unsafe-inline'", images="data:", connect="'self'")
@@ -82,8 +90,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Each router straight on the app (not nested in `api`): matching a request through one
     # level of included routers instead of two costs a quarter to a half of the time. The
     # busiest routes (events, lots) are tried first.
-    for module in (events, lots, auth, orgs, reports, periods, labels, me, compliance,
-                   compliance_reports, log):
+    for module in (events, lots, lineage, auth, orgs, reports, periods, labels, me, compliance,
+                   compliance_reports, flows, log, epcis, findings, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(public.router)  # /l/{code} and the phone app at /app
     app.include_router(front.router)  # / and the API docs from packaged files (offline)

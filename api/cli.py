@@ -18,6 +18,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 app.add_typer(admin_app, name="admin")
 app.add_typer(log_app, name="log")
+findings_app = typer.Typer(help="Audit findings.", no_args_is_help=True)
+app.add_typer(findings_app, name="findings")
 console = Console()
 
 
@@ -39,6 +41,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     # Labels point at the public address; unset, it is the address served here (its workers
     # read the same environment).
     os.environ.setdefault("SCRAPTRACE_PUBLIC_URL", base)
+    os.environ.setdefault("SCRAPTRACE_WEBHOOK_WORKER", "1")  # deliveries sent by the server
     get_settings.cache_clear()
     settings = get_settings()
     warn_if_loopback(settings.public_url)
@@ -85,6 +88,25 @@ def db_rederive() -> None:
         done = rederive(session, settings=settings,
                         progress=lambda n: bar.update(task, completed=n))
     console.print(f"[green]{done:,} events planned again[/green]; reports follow today's rules")
+
+
+@findings_app.command("sweep")
+def findings_sweep(at: Annotated[str | None, typer.Option(
+        help="Sweep as of the end of this local day (YYYY-MM-DD); default: now.")] = None,
+                   ) -> None:
+    """Raise the period findings (stale transit, declared share, void rate); a finding is
+    raised once however often this runs."""
+    from datetime import date
+
+    from domain.db import Database
+    from domain.findings.engine import sweep, sweep_date
+    from domain.settings import get_settings
+
+    settings = get_settings()
+    when = sweep_date(date.fromisoformat(at), settings) if at else None
+    with Database(settings.database_url).write() as session:
+        raised = sweep(session, settings=settings, at=when)
+    console.print(f"[green]{raised} new findings[/green]")
 
 
 @seed_app.command("demo")

@@ -162,6 +162,9 @@ class Cell(BaseModel):
     mass_kg: float
     country: str | None = Field(None, description="Country of origin of an imported cell "
                                 "(ISO 3166-1 alpha-2).", examples=["JP"])
+    region: str | None = Field(None, description="GB/T 2260 region of a domestic cell: the "
+                               "prefecture in the home province, the province outside it.",
+                               examples=["520100"])
     melted_by: str | None = Field(
         None, description="The organisation whose melt made this metal; when it charges the "
         "metal again, that is internal rework (in neither term of its recycled share).",
@@ -272,6 +275,11 @@ class ProducerShareOut(BaseModel):
     imported_by_country_kg: dict[str, float] = Field(
         default_factory=dict, description="The eligible imported metal by country of origin "
         "(ISO 3166-1 alpha-2): adds up to by_provenance_kg.imported.", examples=[{"JP": 1200.0}])
+    by_region_kg: dict[str, float] = Field(
+        default_factory=dict, description="The eligible recycled metal by region: "
+        "`in_province:<prefecture>`, `out_of_province:<province>` (GB/T 2260), "
+        "`imported:<country>`; adds up to post_consumer_kg + pre_consumer_kg.",
+        examples=[{"in_province:520100": 800.0, "imported:JP": 200.0}])
     recorded_late_kg: LateKg
     recycled_pct: float | None = Field(description="recycled_share as a percentage with two "
                                        "decimals, rounded half up (for display).", examples=[44.35])

@@ -46,3 +46,13 @@ async def bare_event(request: Request) -> Response:
 
     body = await run_in_threadpool(work)
     return Response(body, status_code=201, media_type="application/json")
+
+
+@app.get("/bare/trace/{lot_id}")
+def bare_trace(lot_id: int) -> Response:
+    """The trace baseline: the bare recursive walk back from a lot, its rows as JSON."""
+    from domain.lineage import MAX_DEPTH, WALKS
+
+    with db().read() as s:
+        rows = s.execute(WALKS["back"], {"root": lot_id, "max_depth": MAX_DEPTH}).all()
+    return Response(orjson.dumps([list(r) for r in rows]), media_type="application/json")

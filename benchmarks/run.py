@@ -4,7 +4,8 @@ SQLite always; PostgreSQL too when SCRAPTRACE_BENCH_PG_URL names a database it m
 The 10^6-lot data set (report_1e6, lot_read) is built when SCRAPTRACE_BENCH_FULL=1 (it takes
 several minutes per database); without it lot_read is measured at 10^5 lots and report_1e6 is
 listed as skipped. SCRAPTRACE_BENCH_ONLY=capture measures the capture figures alone,
-SCRAPTRACE_BENCH_ONLY=log the transparency log's (benchmarks/tlog.py). Writes
+`log` the transparency log's (benchmarks/tlog.py), `trace` the lineage's (benchmarks/trace.py),
+`integrations` the EPCIS figures (benchmarks/integrations.py). Writes
 benchmarks/results/latest.json and prints a table.
 """
 
@@ -48,7 +49,8 @@ console = Console(width=150)
 WORKERS = int(os.environ.get("SCRAPTRACE_BENCH_WORKERS", "2"))
 DURATION = float(os.environ.get("SCRAPTRACE_BENCH_SECONDS", "10"))
 FULL = os.environ.get("SCRAPTRACE_BENCH_FULL") == "1"
-# "capture": the capture figures alone (a few minutes), e.g. to compare two commits.
+# "capture": the capture figures alone (a few minutes), e.g. to compare two commits; "trace":
+# the lineage figure alone (benchmarks/trace.py).
 ONLY = os.environ.get("SCRAPTRACE_BENCH_ONLY", "")
 
 
@@ -396,17 +398,24 @@ def size_runs(kind: str, tmp: Path, lots: int, name: str, with_lot_read: bool,
 def bench(kind: str) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="scraptrace-bench-") as d:
         tmp = Path(d)
-        if ONLY == "log":  # the transparency log's figures alone (benchmarks/tlog.py)
-            from benchmarks.tlog import log_runs as only_log
+        from benchmarks.trace import trace_runs
 
-            return only_log(kind, tmp)
+        if ONLY == "trace":
+            return trace_runs(kind, tmp)
+        from benchmarks.tlog import log_runs
+
+        if ONLY == "log":  # the transparency log's figures alone (benchmarks/tlog.py)
+            return log_runs(kind, tmp)
+        from benchmarks.integrations import integration_runs
+
+        if ONLY == "integrations":
+            console.print(f"[bold]{kind}[/bold]: EPCIS capture and export")
+            return integration_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: capture")
         runs = capture_runs(kind, tmp)
         if ONLY == "capture":
             return runs
         console.print(f"[bold]{kind}[/bold]: transparency log")
-        from benchmarks.tlog import log_runs
-
         runs += log_runs(kind, tmp)
         console.print(f"[bold]{kind}[/bold]: login flood")
         from benchmarks.flood import flood_runs
@@ -416,12 +425,16 @@ def bench(kind: str) -> list[dict[str, Any]]:
         runs += size_runs(kind, tmp, 10_000, "report_1e4", False)[0]
         console.print(f"[bold]{kind}[/bold]: 10^5 lots")
         runs += size_runs(kind, tmp, 100_000, "report_1e5", not FULL)[0]
+        runs += trace_runs(kind, tmp)
         if FULL:
             console.print(f"[bold]{kind}[/bold]: 10^6 lots")
             runs += size_runs(kind, tmp, 1_000_000, "report_1e6", True)[0]
+            runs += trace_runs(kind, tmp, 1_000_000)
         else:
             runs.append(entry("report_1e6", kind, None, "s", None, "lower",
                               skipped="set SCRAPTRACE_BENCH_FULL=1 to build 10^6 lots"))
+        console.print(f"[bold]{kind}[/bold]: EPCIS capture and export")
+        runs += integration_runs(kind, tmp)
     return runs
 
 

@@ -14,10 +14,37 @@ def imported_from(country: str) -> str:
     return f"{IMPORTED}:{country}"
 
 
+def provenance_tag(provenance: str) -> tuple[str, str | None]:
+    """The kind and its tag: ("imported", "JP") for "imported:JP", ("in_province", "520100")
+    for "in_province:520100"; (provenance, None) for an untagged one."""
+    kind, _, tag = provenance.partition(":")
+    return kind, tag or None
+
+
 def provenance_parts(provenance: str) -> tuple[str, str | None]:
-    """("imported", "JP") for "imported:JP"; (provenance, None) for the others."""
-    kind, _, country = provenance.partition(":")
-    return kind, country or None
+    """The kind and the country of origin: ("imported", "JP") for "imported:JP";
+    (kind, None) for a domestic provenance, whatever its region."""
+    kind, tag = provenance_tag(provenance)
+    return kind, tag if kind == IMPORTED else None
+
+
+def provenance_region(provenance: str) -> str | None:
+    """The GB/T 2260 region of a domestic provenance ("520100" for "in_province:520100")."""
+    kind, tag = provenance_tag(provenance)
+    return None if kind == IMPORTED else tag
+
+
+def provenance_of(region: str | None, home: str) -> str:
+    """A domestic cell's provenance, tagged with its region: the prefecture-level division
+    (GB/T 2260, 4 digits + "00") in the home province, the province (2 digits + "0000")
+    outside it. Without a region: plain `out_of_province`."""
+    if not region:
+        return "out_of_province"
+    if region.startswith(home):
+        return f"in_province:{region[:4]}00"
+    return f"out_of_province:{region[:2]}0000"
+
+
 EVIDENCES = ("traced", "declared")
 
 # (origin, provenance, evidence, melted_by): melted_by is the code of the organisation whose melt

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,6 +87,21 @@ class Database:
             return
         with self._write_lock, self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def rehearse(self) -> Iterator[Session]:
+        """A write transaction that is always rolled back: what a write would do, writing nothing.
+
+        It takes the same locks as `write()`, so a rehearsal sees exactly what the real write
+        would see at that moment.
+        """
+        lock = self._write_lock or contextlib.nullcontext()
+        with lock, self._write() as session:
+            session.begin()
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -29,6 +29,8 @@ class ProducerShare:
     late_recycled_g: int = 0  # of the recycled metal, from melts recorded after the period
     late_denominator_g: int = 0  # of the denominator, from melts recorded after the period
     imported_by_country_g: dict[str, int] = field(default_factory=dict)  # of imported_g
+    # Eligible recycled metal by tagged provenance (in_province:520100, imported:JP, ...)
+    by_region_g: dict[str, int] = field(default_factory=dict)
 
 
 def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -69,8 +71,9 @@ def recycled_share(session: Session, *, actor: Actor, metal: str, start: date, e
         total(col(m.origin) == "primary").label("primary"),
         total(col(m.origin) == "home_scrap").label("home"),
         func.coalesce(func.sum(case((own, col(m.metal_g)), else_=0)), 0).label("rework"),
-        total(and_(eligible, col(m.provenance) == "in_province")).label("in_province"),
-        total(and_(eligible, col(m.provenance) == "out_of_province")).label("out_of_province"),
+        total(and_(eligible, col(m.provenance).like("in_province%"))).label("in_province"),
+        total(and_(eligible, col(m.provenance).like("out_of_province%"))).label(
+            "out_of_province"),
         total(and_(eligible, imported)).label("imported"),
         # What melts recorded after the period ended added: an agency sees late changes.
         total(and_(late, eligible)).label("late_recycled"),
@@ -82,7 +85,7 @@ def recycled_share(session: Session, *, actor: Actor, metal: str, start: date, e
         stmt = stmt.where(col(Org.code) == producer)
     if not actor.sees_everything:
         stmt = stmt.where(col(m.org_id) == actor.org_id)
-    countries = _imported_by_country(session, stmt, imported)
+    regions = _by_region(session, stmt, eligible)
     return [ProducerShare(
         org_code=r.code, name=r.name,
         inputs=ShareInputs(post_consumer=int(r.post), pre_consumer=int(r.pre),
@@ -91,23 +94,33 @@ def recycled_share(session: Session, *, actor: Actor, metal: str, start: date, e
         in_province_g=int(r.in_province), out_of_province_g=int(r.out_of_province),
         imported_g=int(r.imported), late_recycled_g=int(r.late_recycled),
         late_denominator_g=int(r.late_denominator),
-        imported_by_country_g=countries.get(r.code, {})) for r in session.execute(stmt)]
+        imported_by_country_g=_countries(regions.get(r.code, {})),
+        by_region_g=regions.get(r.code, {})) for r in session.execute(stmt)]
 
 
-def _imported_by_country(session: Session, share: Select[Any], imported: ColumnElement[bool],
-                         ) -> dict[str, dict[str, int]]:
-    """Eligible imported metal per producer and country of origin, over the same melts."""
+def _by_region(session: Session, share: Select[Any], eligible: ColumnElement[bool],
+               ) -> dict[str, dict[str, int]]:
+    """Eligible recycled metal per producer and tagged provenance, over the same melts: the
+    cells carry their region, so this is an exact GROUP BY (docs/audit.md, Regions)."""
     m = MeltInput
     stmt = (share.with_only_columns(col(Org.code), col(m.provenance),
                                     func.sum(col(m.metal_g)).label("g"))
-            .where(imported, ~col(m.rework),
-                   col(m.origin).in_(("post_consumer", "pre_consumer")),
-                   col(m.evidence) == "traced")
+            .where(eligible, ~col(m.rework))
             .group_by(None).group_by(col(Org.code), col(m.provenance)).order_by(None))
     out: dict[str, dict[str, int]] = {}
     for code, provenance, g in session.execute(stmt):
-        country = provenance_parts(provenance)[1] or "unknown"
-        out.setdefault(code, {})[country] = out.get(code, {}).get(country, 0) + int(g)
+        if g:
+            out.setdefault(code, {})[provenance] = int(g)
+    return out
+
+
+def _countries(regions: dict[str, int]) -> dict[str, int]:
+    """The imported part of a producer's regions by country of origin."""
+    out: dict[str, int] = {}
+    for key, g in regions.items():
+        kind, country = provenance_parts(key)
+        if kind == IMPORTED:
+            out[country or "unknown"] = out.get(country or "unknown", 0) + g
     return out
 
 

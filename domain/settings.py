@@ -41,6 +41,20 @@ class Settings(BaseSettings):
     log_key_file: str | None = None
     transparency_log: bool = True
 
+    # Key of the opaque ids under which a trace shows lots the caller may not see. The default
+    # is public: production sets its own secret.
+    hidden_id_key: str = "scraptrace-dev-hidden-id-key"
+    # How often the server sweeps for period findings (0: never).
+    findings_sweep_s: int = 3600
+    # Webhooks: the delivery worker runs in the server when set (`scraptrace serve` sets it);
+    # private and loopback targets are refused unless allowed (tests, closed networks).
+    webhook_worker: bool = False
+    webhook_allow_private: bool = False
+    webhook_retry_base_s: float = 5.0  # first retry; doubled each time, at most an hour apart
+    webhook_poll_s: float = 1.0  # how often the worker looks for due deliveries when idle
+    webhook_retry_hours: float = 24.0  # then a delivery is given up (`failed`)
+    webhook_timeout_s: float = 10.0
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +47,25 @@ def visible_lot_id(session: Session, *, actor: Actor, code: str) -> int:
     if lot_id is None:
         raise NotFound(f"no lot {codes.format_lot_code(canonical)}", code="lot-not-found")
     return int(lot_id)
+
+
+def hidden_lot_id(code: str, key: str) -> str:
+    """The stable opaque id under which a lot the caller may not see appears in a trace: the
+    same lot gives the same id in every trace, and without the key nobody can tell its code."""
+    return "h-" + hmac.new(key.encode(), code.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+# --- Findings: an organisation sees its own; auditors (and administrators) all.
+
+def finding_seen_clause(actor: Actor, org_id: Any) -> ColumnElement[bool] | None:
+    """The WHERE clause of the findings the caller may see (None: every finding)."""
+    return None if actor.sees_everything else org_id == actor.org_id
+
+
+def may_note_finding(actor: Actor, finding_org_id: int) -> bool:
+    """An auditor, or a manager or operator of the finding's organisation (its answer)."""
+    return actor.role == "auditor" or (actor.role in ("manager", "operator")
+                                       and actor.org_id == finding_org_id)
 
 
 # --- Events: own events whole; others' events on a visible lot (and voids of those) redacted.
@@ -194,3 +215,10 @@ def redact(event_type: str, payload: Payload, created_lots: Sequence[str],
     voided_by`, given the codes of its lots the caller may see. An unknown type shows nothing."""
     redactor = REDACTORS.get(event_type)
     return redactor(payload, created_lots, seen) if redactor else {}
+
+
+# --- Flows: an organisation sees the links it is an end of.
+
+def flow_seen_by(actor: Actor, *org_ids: Any) -> ColumnElement[bool]:
+    """True where the caller's organisation is one of `org_ids` (columns) of a flow."""
+    return or_(*(org_id == actor.org_id for org_id in org_ids))

@@ -23,6 +23,7 @@ from domain.models import Org, User
 from domain.models.types import utcnow
 from domain.settings import Settings
 from seed import demo_compliance as compliance
+from seed.demo_anomalies import add_anomalies
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_USERS = ("demo-admin", "demo-collector", "demo-sorter", "demo-smelter", "demo-auditor")
@@ -235,7 +236,13 @@ class Demo:
         inputs = [{"lot": c, "mass_kg": g / 1000} for c, g, _ in lots]
         prim = [{"material": {"Al": "A00 铝锭", "Cu": "1# 电解铜"}[metal], "mass_kg": primary}] \
             if primary > 0 else []
-        output = round((charged * 0.85 + primary) * 0.98, 1)
+        # The product is about 95 % of the metal charged (lots' metal plus primary).
+        with self.db.read() as s:
+            views = list_lots(s, actor=self.actors[site], site=site, status="active",
+                              metal=metal, limit=1000)
+        ppm = {v.lot.code: v.lot.metal_ppm for v in views}
+        metal_kg = sum(g * ppm[c] for c, g, _ in lots) / 1e9 + primary
+        output = round(metal_kg * 0.95, 1)
         rec = self.record(site, when, [{"type": "melt", "metal": metal,
                                         "product": PRODUCT[metal], "inputs": inputs,
                                         "primary": prim, "output_mass_kg": output}])[0]
@@ -276,4 +283,5 @@ def seed_demo(db: Database, settings: Settings, *, weeks: int = 50,
             bar.advance(task)
     if weeks:
         compliance.indicator_months(demo, first, first + timedelta(weeks=weeks - 1))
+        add_anomalies(demo, start + timedelta(weeks=weeks - 1))
     return {"organisations": len(NETWORK), "events": demo.events}

@@ -313,7 +313,7 @@ def _batches(requests: Iterator[Request]) -> Iterator[Request]:
         yield current
 
 
-GROWING = ("event", "lot", "event_lot", "lot_access", "movement", "melt_input")
+GROWING = ("event", "lot", "event_lot", "lot_access", "movement", "melt_input", "lot_edge")
 
 
 def seed_scale(db: Database, settings: Settings, *, lots: int, seed: int = 7,

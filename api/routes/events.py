@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
 from api.deps import ActorDep, CursorQuery, DbDep, SettingsDep, decode_cursor, encode_cursor, write
+from api.routes import dry_run as rehearsal
 from api.schemas import AnyEventOut, EventBatch, EventOut, EventPage, EventRedacted, Instant
 from domain.commands import Command, EventCommand
 from domain.errors import InvalidInput, MalformedBody
@@ -118,15 +119,23 @@ POST_DOC = {"requestBody": {"required": True, "content": {"application/json": {
 @router.post("/events", summary="Record events", status_code=201, openapi_extra=POST_DOC,
              response_class=Response)
 async def post_events(request: Request, actor: ActorDep, db: DbDep,
-                      settings: SettingsDep) -> Response:
+                      settings: SettingsDep, dry_run: Annotated[bool, Query(
+                          description="Answer what would be recorded; store nothing.")] = False,
+                      ) -> Response:
     """Record one event, or `{"events": [...]}` (up to 1,000, all or nothing, in order).
 
     The event `id` is the idempotency key: an exact replay answers 200 with the original
     result, the same id with a different body answers 409 `idempotency-conflict`. A broken
     rule answers a problem whose `pointer` names the event and field, and nothing is stored.
+
+    With `dry_run=1` the same checks run through the same write path in a transaction that is
+    always rolled back: 200 `{"dry_run": true, "events", "lots", "melts"}` (docs/api.md).
     """
     # The body limit (16 MiB here) is enforced before this by api/body_limit.py.
     raw = await request.body()
+    if dry_run:
+        return await run_in_threadpool(
+            lambda: rehearsal.dry_run(db, actor, settings, *parse_events(raw), event_json))
 
     def work() -> tuple[list[Recorded], bool]:
         commands, is_batch = parse_events(raw)

@@ -10,7 +10,7 @@ from api.deps import ActorDep, CursorQuery, DbDep, decode_cursor, encode_cursor
 from api.schemas import Cell, Custodian, LotRead, Page
 from domain import codes
 from domain.accounting import PPM
-from domain.composition import provenance_parts
+from domain.composition import provenance_parts, provenance_region
 from domain.lots import LotView, get_lot, list_lots
 
 router = APIRouter(tags=["lots"])
@@ -24,9 +24,14 @@ def lot_read(v: LotView) -> LotRead:
         mass_kg=lot.mass_g / 1000, metal_fraction=lot.metal_ppm / PPM,
         assayed=lot.assay_ppm is not None,
         custodian=Custodian(org=v.org_code, site=v.site_code), destination=v.dest_site_code,
-        cells=[Cell(origin=o, provenance=provenance_parts(p)[0], evidence=e, mass_kg=g / 1000,
-                    melted_by=m or None, country=provenance_parts(p)[1])
-               for (o, p, e, m), g in sorted(lot.cells.items())])
+        cells=[_cell(o, p, e, m, g) for (o, p, e, m), g in sorted(lot.cells.items())])
+
+
+def _cell(origin: str, provenance: str, evidence: str, melted_by: str, grams: int) -> Cell:
+    kind, country = provenance_parts(provenance)
+    return Cell(origin=origin, provenance=kind, evidence=evidence, mass_kg=grams / 1000,
+                melted_by=melted_by or None, country=country,
+                region=provenance_region(provenance))
 
 
 @router.get("/lots/{code}", response_model=LotRead, summary="One lot")

@@ -6,7 +6,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
+from api import exports
 from api.deps import ActorDep, DbDep, SettingsDep
 from api.schemas import (
     ByProvenance,
@@ -32,13 +34,15 @@ def _f(x: object) -> float | None:
 
 
 @router.get("/reports/recycled-share", response_model=RecycledShareReport,
-            response_model_by_alias=True, summary="Recycled share per producer")
+            response_model_by_alias=True, summary="Recycled share per producer",
+            responses=exports.RESPONSES)
 def recycled_share_report(
         actor: ActorDep, db: DbDep, settings: SettingsDep,
         metal: Annotated[str, Query(pattern="^(Al|Cu|Pb)$")],
         from_: Annotated[date, Query(alias="from", description="First local day (inclusive).")],
         to: Annotated[date, Query(description="Day after the last (exclusive).")],
-        producer: Annotated[str | None, Query(max_length=32)] = None) -> RecycledShareReport:
+        producer: Annotated[str | None, Query(max_length=32)] = None,
+        format: exports.FormatQuery = "json") -> RecycledShareReport | StreamingResponse:
     """Metal kilograms by class over each producer's melts in [from, to), local dates in the
     platform's time zone, and the exact shares of docs/domain.md, Accounting (null when nothing
     was melted); the producer's own rework in no term. Producers see their own figures;
@@ -49,7 +53,7 @@ def recycled_share_report(
         as_of = log_position(s)
     # `from_` is accepted by name (populate_by_name); without pydantic's mypy plugin, mypy only
     # knows the field by its alias "from", which is not a valid keyword.
-    return RecycledShareReport(  # type: ignore[call-arg]
+    report = RecycledShareReport(  # type: ignore[call-arg]
         as_of=as_of, metal=metal, from_=from_.isoformat(), to=to.isoformat(),
         timezone=settings.timezone,
         producers=[ProducerShareOut(
@@ -69,19 +73,26 @@ def recycled_share_report(
                                           out_of_province=_kg(r.out_of_province_g),
                                           imported=_kg(r.imported_g)),
             imported_by_country_kg={c: _kg(g) for c, g in sorted(r.imported_by_country_g.items())},
+            by_region_kg={k: _kg(g) for k, g in sorted(r.by_region_g.items())},
             recorded_late_kg=LateKg(recycled=_kg(r.late_recycled_g),
                                     denominator=_kg(r.late_denominator_g)))
             for r in rows])
+    if format != "json":
+        return exports.report_download(format, report, "producers", "recycled-share",
+                                       exports.METAL_SOURCES)
+    return report
 
 
 @router.get("/reports/mass-balance", response_model=MassBalanceReport,
-            response_model_by_alias=True, summary="Mass balance per site and metal")
+            response_model_by_alias=True, summary="Mass balance per site and metal",
+            responses=exports.RESPONSES)
 def mass_balance_report(
         actor: ActorDep, db: DbDep, settings: SettingsDep,
         from_: Annotated[date, Query(alias="from", description="First local day (inclusive).")],
         to: Annotated[date, Query(description="Day after the last (exclusive).")],
         site: Annotated[str | None, Query(max_length=32)] = None,
-        metal: Annotated[str | None, Query(pattern="^(Al|Cu|Pb)$")] = None) -> MassBalanceReport:
+        metal: Annotated[str | None, Query(pattern="^(Al|Cu|Pb)$")] = None,
+        format: exports.FormatQuery = "json") -> MassBalanceReport | StreamingResponse:
     """For every site and metal: opening + received + created + produced − shipped − charged −
     losses = closing, in material kilograms, over [from, to) in the platform's time zone.
     `produced` is what melts made; `primary_charged_kg` (primary metal charged into melts) is
@@ -91,7 +102,7 @@ def mass_balance_report(
         rows = mass_balance(s, actor=actor, start=from_, end=to, tz=settings.tz, site=site,
                             metal=metal)
         as_of = log_position(s)
-    return MassBalanceReport(as_of=as_of, from_=from_.isoformat(),  # type: ignore[call-arg]
+    report = MassBalanceReport(as_of=as_of, from_=from_.isoformat(),  # type: ignore[call-arg]
                              to=to.isoformat(),
                              timezone=settings.timezone, sites=[SiteBalanceOut(
                                  site=r.site_code, site_name=r.site_name, org=r.org_code,
@@ -101,3 +112,6 @@ def mass_balance_report(
                                  shipped_kg=_kg(r.shipped_g), charged_kg=_kg(r.charged_g),
                                  losses_kg=_kg(r.losses_g), closing_kg=_kg(r.closing_g),
                                  primary_charged_kg=_kg(r.primary_g)) for r in rows])
+    if format != "json":
+        return exports.report_download(format, report, "sites", "mass-balance")
+    return report

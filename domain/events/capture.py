@@ -25,6 +25,7 @@ from domain.events.store import SiteInfo, event_t, next_ids
 from domain.events.transform import plan_transform
 from domain.events.void import plan_void
 from domain.events.workspace import Workspace
+from domain.findings.engine import event_findings, store_findings
 from domain.models import Org, Site
 from domain.models.types import utcnow
 from domain.periods import check_open
@@ -105,6 +106,10 @@ def record_events(session: Session, *, actor: Actor, settings: Settings,
                 err.extra["index"] = i
             raise
     ws.store()
+    store_findings(ws.conn, ws.findings)
+    from domain.webhooks import enqueue_deliveries  # here: it reads this module's Recorded
+
+    enqueue_deliveries(session, out)  # the webhooks' outbox, in the events' own transaction
     return out
 
 
@@ -136,6 +141,7 @@ def _record_one(ws: Workspace, cmd: c.Command, seq: int, now: datetime) -> Recor
     row["created_lots"] = created = PLANNERS[cmd.type](ws, cmd, site, seq)
     check_open(ws.closed, metals=ws.metals_of(seq), at=cmd.occurred_at, org_id=site.org_id,
                tz=ws.settings.tz)
+    ws.findings += event_findings(ws, cmd, site, seq, now)
     return Recorded(seq=seq, id=str(cmd.id), type=cmd.type, org_code=site.org_code,
                     site_code=site.code, occurred_at=cmd.occurred_at, recorded_at=now,
                     payload=payload, created_lots=created, replay=False)

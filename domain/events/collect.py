@@ -45,8 +45,11 @@ def plan_collect(ws: Workspace, cmd: Collect | Declare, site: SiteInfo, seq: int
     hazardous.require_licence(ws, site, [grade.code], cmd.occurred_at, "/grade", seq=seq,
                               intake_g=mass)
     code = ws.new_code(cmd.lot, "/lot", site=site)
+    provenance = ws.provenance_of(region)
+    ws.edge(seq=seq, parent=None, child=code, kind=cmd.type, grams=mass, origin=cmd.origin,
+            provenance=provenance, evidence=evidence, region=region)
     lot = lr.create(code=code, metal=cmd.metal, grade=grade.code, mass_g=mass,
-                    cells={(cmd.origin, ws.provenance_of(region), evidence, ""): mass},
+                    cells={(cmd.origin, provenance, evidence, ""): mass},
                     org_id=site.org_id, site_id=site.id, default_ppm=grade.default_ppm,
                     assay_ppm=None, seq=seq, at=cmd.occurred_at)
     ws.put(None, lot, seq=seq, role="out")

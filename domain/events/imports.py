@@ -50,8 +50,11 @@ def plan_import(ws: Workspace, cmd: Import, site: SiteInfo, seq: int) -> list[st
                        pointer="/commodity_code")
     mass = grams(cmd.mass_kg)
     code = ws.new_code(cmd.lot, "/lot")
+    provenance = comp.imported_from(cmd.country)
+    ws.edge(seq=seq, parent=None, child=code, kind="import", grams=mass, origin=cmd.origin,
+            provenance=provenance, evidence="traced", region=cmd.country)
     lot = lr.create(code=code, metal=cmd.metal, grade=grade.code, mass_g=mass,
-                    cells={(cmd.origin, comp.imported_from(cmd.country), "traced", ""): mass},
+                    cells={(cmd.origin, provenance, "traced", ""): mass},
                     org_id=site.org_id, site_id=site.id, default_ppm=grade.default_ppm,
                     assay_ppm=None if inspection.metal_pct is None else ppm(inspection.metal_pct),
                     seq=seq, at=cmd.occurred_at)

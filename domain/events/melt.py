@@ -55,6 +55,7 @@ def plan_melt(ws: Workspace, cmd: Melt, site: SiteInfo, seq: int) -> list[str]:
         for key in taken:  # every charged cell is recorded, even at 0 g of metal
             metal_by_cell[key] = metal_by_cell.get(key, 0) + metal.get(key, 0)
         ws.put(lot, after, seq=seq, role="in")
+        ws.edge(seq=seq, parent=lot.code, child=code, kind="melt", grams=want)
         ws.move(seq=seq, site_id=site.id, metal=cmd.metal, kind="charged", grams=want, at=at)
     primary_key = ("primary", provenance, "traced", "")
     for p in cmd.primary:
@@ -62,6 +63,9 @@ def plan_melt(ws: Workspace, cmd: Melt, site: SiteInfo, seq: int) -> list[str]:
         metal_g = metal_grams(mass, ppm(p.metal_pct) if p.metal_pct is not None else PPM)
         metal_by_cell[primary_key] = metal_by_cell.get(primary_key, 0) + metal_g
         material_by_cell[primary_key] = material_by_cell.get(primary_key, 0) + mass
+    if cmd.primary:
+        ws.edge(seq=seq, parent=None, child=code, kind="primary",
+                grams=sum(grams(p.mass_kg) for p in cmd.primary))
     for key, g in sorted(metal_by_cell.items()):
         o, pv, e, _ = key
         ws.pending.melt_input.append({

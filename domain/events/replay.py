@@ -25,7 +25,7 @@ from domain.events.workspace import Workspace
 from domain.models import User
 from domain.settings import Settings
 
-DERIVED = ("event_void", "melt_input", "movement", "licence_use", "manifest_receipt", "manifest",
+DERIVED = ("lot_edge", "event_void", "melt_input", "movement", "licence_use", "manifest_receipt", "manifest",
            "import_record", "event_lot", "lot_access", "lot")
 _command = TypeAdapter(EventCommand)
 _user_t = User.__table__  # type: ignore[attr-defined]

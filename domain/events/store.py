@@ -28,6 +28,7 @@ from domain.models import (
     LicenceUse,
     Lot,
     LotAccess,
+    LotEdge,
     Manifest,
     ManifestReceipt,
     MeltInput,
@@ -41,6 +42,7 @@ from domain.models.types import utcnow
 event_t: Table = Event.__table__  # type: ignore[attr-defined]
 lot_t: Table = Lot.__table__  # type: ignore[attr-defined]
 access_t: Table = LotAccess.__table__  # type: ignore[attr-defined]
+edge_t: Table = LotEdge.__table__  # type: ignore[attr-defined]
 event_lot_t: Table = EventLot.__table__  # type: ignore[attr-defined]
 void_t: Table = EventVoid.__table__  # type: ignore[attr-defined]
 movement_t: Table = Movement.__table__  # type: ignore[attr-defined]
@@ -96,6 +98,8 @@ class Pending:
     voids: list[tuple[int, int]] = field(default_factory=list)  # (target seq, void seq)
     fresh_codes: list[str] = field(default_factory=list)  # random codes to check against labels
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # PROJECTIONS rows
+    # lot_edge rows with the codes of their lots ("parent", "child"): ids are known at write
+    edges: list[dict[str, Any]] = field(default_factory=list)
 
     def changed(self, lot: LotRecord, *, created: bool) -> None:
         if created:
@@ -164,6 +168,15 @@ def _lot_row(lot: LotRecord, now: datetime | None = None) -> dict[str, Any]:
             "charged_gppm": lot.charged_gppm, "created_at": now or utcnow()}
 
 
+_EDGE_COLUMNS = ("event_seq", "kind", "grams", "origin", "provenance", "evidence", "region")
+
+
+def _edge_row(row: dict[str, Any], lots: dict[str, LotRecord]) -> dict[str, Any]:
+    return {**{k: row.get(k) for k in _EDGE_COLUMNS},
+            "parent_id": None if row["parent"] is None else lots[row["parent"]].id,
+            "child_id": lots[row["child"]].id}
+
+
 _UPDATED = ("status", "mass_g", "assay_ppm", "cells", "org_id", "site_id", "dest_site_id",
             "grade", "last_seq", "last_at", "charged_gppm")
 UPDATE_LOTS = f"UPDATE lot SET {', '.join(c + ' = ?' for c in _UPDATED)} WHERE id = ?"
@@ -198,6 +211,7 @@ def write(conn: Connection, pending: Pending, lots: dict[str, LotRecord]) -> Non
     for lot_id, org_id in pending.revokes:
         conn.execute(delete(access_t).where(and_(access_t.c.lot_id == lot_id,
                                                  access_t.c.org_id == org_id)))
+    bulk.insert(conn, edge_t, [_edge_row(row, lots) for row in pending.edges])
     bulk.insert(conn, movement_t, pending.movement)
     bulk.insert(conn, melt_input_t, pending.melt_input)
     for name, table in PROJECTIONS.items():
@@ -205,6 +219,7 @@ def write(conn: Connection, pending: Pending, lots: dict[str, LotRecord]) -> Non
     for target, void_seq in pending.voids:
         conn.execute(delete(movement_t).where(movement_t.c.event_seq == target))
         conn.execute(delete(melt_input_t).where(melt_input_t.c.event_seq == target))
+        conn.execute(delete(edge_t).where(edge_t.c.event_seq == target))
         for table in reversed(PROJECTIONS.values()):
             conn.execute(delete(table).where(table.c.event_seq == target))
         conn.execute(insert(void_t).values(target_seq=target, void_seq=void_seq))

@@ -78,5 +78,10 @@ def plan_transform(ws: Workspace, cmd: Transform, site: SiteInfo, seq: int) -> l
                                org_id=site.org_id, site_id=site.id, default_ppm=default,
                                assay_ppm=carried if grade in input_grades else None, seq=seq,
                                at=at), seq=seq, role="out")
+    for code, (_, _, mass) in zip(new_codes, outputs, strict=True):
+        # Each input's share of this output: the output's mass split over the inputs' masses.
+        for (lot, _), part in zip(inputs, comp.largest_remainder(mass, [g for _, g in inputs]),
+                                  strict=True):
+            ws.edge(seq=seq, parent=lot.code, child=code, kind="transform", grams=part)
     ws.move(seq=seq, site_id=site.id, metal=metal, kind="loss", grams=total_in - total_out, at=at)
     return new_codes

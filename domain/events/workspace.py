@@ -78,6 +78,7 @@ class Workspace:
         self.pending = Pending()
         self.replaying: list[str] | None = None  # see domain.events.replay
         self.closed = closings(self.conn)  # closed accounting periods
+        self.findings: list[dict[str, Any]] = []  # rows of domain.findings, stored with the batch
 
     # --- reading, before planning --------------------------------------------------------------
     def prefetch(self, commands: Sequence[c.Command]) -> None:
@@ -123,8 +124,7 @@ class Workspace:
         return info
 
     def provenance_of(self, region: str | None) -> str:
-        home = self.settings.home_region
-        return "in_province" if region and region.startswith(home) else "out_of_province"
+        return comp.provenance_of(region, self.settings.home_region)
 
     # --- lots --------------------------------------------------------------------------------
     def lot(self, ref: str, pointer: str) -> LotRecord:
@@ -200,6 +200,14 @@ class Workspace:
         effect is the voided event's rows)."""
         self.lots[lot.code] = lot
         self.pending.changed(lot, created=False)
+
+    def edge(self, *, seq: int, parent: str | None, child: str, kind: str, grams: int,
+             **root: str | None) -> None:
+        """A lineage row: `grams` moved from lot `parent` (None: primary metal, or the
+        creation of `child`, whose cell's origin, provenance, evidence and region `root`
+        names) into lot `child`."""
+        self.pending.edges.append({"event_seq": seq, "parent": parent, "child": child,
+                                   "kind": kind, "grams": grams, **root})
 
     def grant(self, code: str, org_id: int) -> None:
         self.pending.grants.append((code, org_id))

@@ -9,12 +9,15 @@ from domain.models.compliance import (
     SmelterIndicator,
 )
 from domain.models.event import Event, EventLot, EventVoid
+from domain.models.finding import Finding, FindingNote
 from domain.models.label import LabelBatch, LabelCode
 from domain.models.ledger import MeltInput, Movement
+from domain.models.lineage import LotEdge
 from domain.models.lot import Lot, LotAccess
 from domain.models.org import ApiToken, Org, Site, User
 from domain.models.period import Period
 from domain.models.tlog import TlogLeaf, TlogNode, TlogState
+from domain.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
@@ -22,12 +25,15 @@ __all__ = [
     "Event",
     "EventLot",
     "EventVoid",
+    "Finding",
+    "FindingNote",
     "ImportRecord",
     "LabelBatch",
     "LabelCode",
     "LicenceUse",
     "Lot",
     "LotAccess",
+    "LotEdge",
     "Manifest",
     "ManifestReceipt",
     "MeltInput",
@@ -40,4 +46,6 @@ __all__ = [
     "TlogNode",
     "TlogState",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -44,7 +44,7 @@ class MeltInput(SQLModel, table=True):
     metal: str = Field(max_length=2)
     occurred_at: datetime = Field(sa_type=UtcDateTime)
     origin: str = Field(max_length=16)
-    provenance: str = Field(max_length=16)
+    provenance: str = Field(max_length=32)  # e.g. in_province:520100, imported:JP
     evidence: str = Field(max_length=8)
     metal_g: int = Field(sa_type=BigInteger)
     # Metal the producer's own melt made, charged again by it: in neither term of its share.

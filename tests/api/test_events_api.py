@@ -28,7 +28,7 @@ def test_collect_answers_201_with_the_stored_event_and_the_lot(api):
         "assayed": False, "custodian": {"org": "COL", "site": "COL-S1"}, "destination": None,
         "cells": [{"origin": "post_consumer", "provenance": "in_province",
                    "evidence": "traced", "mass_kg": 412.5, "melted_by": None,
-                   "country": None}]}
+                   "country": None, "region": "520100"}]}
 
 
 def test_exact_replay_answers_200_with_the_original_result(api):
@@ -183,6 +183,7 @@ def test_recycled_share_report_over_http(api):
                             "by_provenance_kg": {"in_province": 880.0, "out_of_province": 0.0,
                                                  "imported": 0.0},
                             "imported_by_country_kg": {},
+                            "by_region_kg": {"in_province:520100": 880.0},
                             "recorded_late_kg": {"recycled": 0.0, "denominator": 0.0},
                             "recycled_pct": 88.03, "post_consumer_pct": 88.03,
                             "pre_consumer_pct": 0.0, "claimed_pct": 88.03}]}

@@ -83,8 +83,8 @@ def test_mistyped_label_code_shows_the_friendly_page(browser: Any, server: Serve
 HOMES = {
     "demo-collector": ["collect", "ship", "receive", "lookup", "queue"],
     "demo-sorter": ["collect", "ship", "receive", "sort", "lookup", "queue"],
-    "demo-smelter": ["receive", "assay", "lookup", "queue"],
-    "demo-auditor": ["lookup"],
+    "demo-smelter": ["receive", "assay", "melt", "lookup", "queue"],
+    "demo-auditor": ["producers", "flows", "lineage", "findings", "lookup"],
 }
 WHO = {"demo-collector": "贵阳城投再生资源回收站 · 操作员 · 回收站点",
        "demo-sorter": "贵阳再生资源分拣中心 · 操作员 · 分拣中心",
@@ -127,9 +127,12 @@ def test_an_auditor_cannot_open_a_recording_screen(browser: Any, server: Server)
     ctx = browser.new_context(**NARROW)
     page = ctx.new_page()
     login(page, server, "demo-auditor")
-    page.goto(server.url + "/app/collect")
-    expect(page.get_by_test_id("actions").locator(".tile")).to_have_count(1)
-    expect(page.get_by_test_id("save")).to_have_count(0)
+    for path in ("/app/collect", "/app/melt"):
+        page.goto(server.url + path)
+        expect(page.get_by_test_id("actions").locator(".tile")).to_have_count(
+            len(HOMES["demo-auditor"]))
+        expect(page.get_by_test_id("save")).to_have_count(0)
+        expect(page.get_by_test_id("melt-confirm")).to_have_count(0)
     ctx.close()
 
 

@@ -37,17 +37,22 @@ ENUMS: dict[str, tuple[str, ...]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def locales() -> dict[str, dict[str, str]]:
+def load_locales(prefix: str = "") -> dict[str, dict[str, str]]:
+    """The two locales `{prefix}zh-CN.js` and `{prefix}en.js`, read with node."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is missing")
     script = ("const [zh, en] = await Promise.all(['zh-CN', 'en'].map((l) => "
-              f"import({json.dumps(str(LOCALES))} + '/' + l + '.js')));"
+              f"import({json.dumps(str(LOCALES))} + '/{prefix}' + l + '.js')));"
               "console.log(JSON.stringify({'zh-CN': zh.default, en: en.default}));")
     out = subprocess.run([node, "--input-type=module", "-e", script], check=True,
                          capture_output=True, text=True).stdout
     return dict(json.loads(out))
+
+
+@pytest.fixture(scope="module")
+def locales() -> dict[str, dict[str, str]]:
+    return load_locales()
 
 
 def test_every_enum_value_has_a_label_in_both_languages(locales: dict[str, dict[str, str]]) -> None:
@@ -86,3 +91,20 @@ def test_problem_code_has_a_message_in_both_languages(locales: dict[str, dict[st
     assert zh.strip() and en.strip()
     assert re.search(r"[\u4e00-\u9fff]", zh), zh  # the Chinese message is Chinese
     assert zh != en
+
+
+@pytest.fixture(scope="module")
+def desk_locales() -> dict[str, dict[str, str]]:
+    """The desk screens' messages (locales/desk.*.js), loaded with the desk chunk."""
+    return load_locales("desk.")
+
+
+def test_the_desk_locales_have_the_same_keys_and_every_key_the_screens_use(
+        desk_locales: dict[str, dict[str, str]]) -> None:
+    assert set(desk_locales["zh-CN"]) == set(desk_locales["en"])
+    source = "\n".join(p.read_text(encoding="utf-8")
+                       for p in (LOCALES.parent / "desk").glob("*.jsx"))
+    used = set(re.findall(r"t\('(desk\.[A-Za-z.]+)'", source))
+    assert len(used) >= 40  # the screens were read
+    assert sorted(used - set(desk_locales["en"])) == []
+    assert all(v.strip() for messages in desk_locales.values() for v in messages.values())

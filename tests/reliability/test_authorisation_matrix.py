@@ -98,8 +98,19 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
             "occurred_at": (datetime.now(CST) - timedelta(minutes=30)).isoformat(),
             "lots": lead["created_lots"], "to_site": "MX-S-1", "manifest": f"M-{org}"})
         assert ship.status_code == 201, ship.text
+        # Recorded four days after it occurred: a late-record finding of the organisation.
+        late = {**_collect(f"{org}-1"),
+                "occurred_at": (datetime.now(CST) - timedelta(days=4)).isoformat()}
+        late_id = client.post("/api/v1/events", json=late, headers=auth).json()["id"]
+        hook = client.post(f"/api/v1/orgs/{org}/webhooks", headers=auth, json={
+            "url": "https://93.184.216.34/hook", "events": ["collect"]}).json()
         objects[scope] = {"org": org, "site": f"{org}-1", "lot": ev["created_lots"][0],
-                          "event": ev["id"], "batch": batch["batch"], "manifest": f"M-{org}"}
+                          "event": ev["id"], "batch": batch["batch"], "manifest": f"M-{org}",
+                          "webhook": str(hook["id"])}
+        objects[scope]["finding"] = str(next(
+            f["id"] for f in client.get("/api/v1/findings", params={"kind": "late-record"},
+                                        headers={"Authorization": f"Bearer {tokens['auditor']}"},
+                                        ).json()["items"] if f["events"] == [late_id]))
     period = client.post("/api/v1/periods", json={"metal": "Pb", "month": "2031-01"}, headers={
         "Authorization": f"Bearer {tokens['auditor']}"}).json()
     for scope in objects.values():
@@ -127,6 +138,23 @@ def scoped(own: dict[str, int], other: dict[str, int]) -> Expect:
         table = own if scope == "own" else other
         return table.get(role, table.get("default", 200))
     return expect
+
+
+def _epcis_collect(site: str) -> dict[str, Any]:
+    """An EPCIS document of one collecting event of a new lot at `site`."""
+    from domain.codes import new_lot_code
+
+    base = "http://127.0.0.1:8000"
+    return {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+            "type": "EPCISDocument", "schemaVersion": "2.0",
+            "creationDate": "2026-01-01T00:00:00Z", "epcisBody": {"eventList": [{
+                "type": "ObjectEvent", "action": "ADD", "bizStep": "collecting",
+                "eventTime": (datetime.now(CST) - timedelta(hours=1)).isoformat(),
+                "eventTimeZoneOffset": "+08:00",
+                "quantityList": [{"epcClass": f"{base}/l/{new_lot_code()}", "quantity": 10,
+                                  "uom": "KGM"}],
+                "bizLocation": {"id": f"{base}/sites/{site}"},
+                "st:metal": "Al", "st:grade": "AL-TALC", "st:origin": "post_consumer"}]}}
 
 
 def _unique() -> str:
@@ -176,6 +204,21 @@ MATRIX: dict[tuple[str, str], tuple[Callable[[dict[str, str]], dict[str, str]], 
         lambda o: {"code": o["lot"]}, None,
         scoped(own={}, other={"manager": 404, "operator": 404})),
     ("GET", "/api/v1/lots"): (lambda o: {}, None, by_role()),
+    ("GET", "/api/v1/findings"): (lambda o: {}, None, by_role()),
+    ("GET", "/api/v1/findings/{finding_id}"): (
+        lambda o: {"finding_id": o["finding"]}, None,
+        scoped(own={}, other={"manager": 404, "operator": 404})),
+    # Notes: auditors, and the finding's own organisation (its answer to the agency).
+    ("POST", "/api/v1/findings/{finding_id}/notes"): (
+        lambda o: {"finding_id": o["finding"]}, lambda o: {"text": "noted"},
+        scoped(own={"admin": 403, "default": 201},
+               other={"admin": 403, "manager": 404, "operator": 404, "default": 201})),
+    ("POST", "/api/v1/findings/{finding_id}/status"): (
+        lambda o: {"finding_id": o["finding"]}, lambda o: {"status": "acknowledged"},
+        by_role(auditor=200, default=403)),
+    ("GET", "/api/v1/lots/{code}/trace"): (
+        lambda o: {"code": o["lot"]}, None,
+        scoped(own={}, other={"manager": 404, "operator": 404})),
     ("GET", "/api/v1/lots/{code}/label.png"): (
         lambda o: {"code": o["lot"]}, None,
         scoped(own={}, other={"manager": 404, "operator": 404})),
@@ -185,6 +228,8 @@ MATRIX: dict[tuple[str, str], tuple[Callable[[dict[str, str]], dict[str, str]], 
     ("GET", "/api/v1/reports/recycled-share"): (lambda o: {}, None, by_role()),
     # Another organisation's site is filtered out of the rows, not refused.
     ("GET", "/api/v1/reports/mass-balance"): (lambda o: {}, None, by_role()),
+    # Links another organisation is not an end of are filtered out, not refused.
+    ("GET", "/api/v1/reports/flows"): (lambda o: {}, None, by_role()),
     ("POST", "/api/v1/labels"): (
         lambda o: {}, lambda o: {"site": o["site"], "count": 2},
         scoped(own={"manager": 201, "operator": 201, "default": 403},
@@ -236,6 +281,22 @@ MATRIX: dict[tuple[str, str], tuple[Callable[[dict[str, str]], dict[str, str]], 
     ("POST", "/api/v1/periods/{period_id}/reopen"): (
         lambda o: {"period_id": o["period"]}, lambda o: {"reason": "correction"},
         scoped(own={"auditor": 200, "default": 403}, other={"auditor": 409, "default": 403})),
+    ("GET", "/api/v1/epcis/events"): (lambda o: {}, None, by_role()),
+    # Recorded as the caller: only at its own sites (another's: 403 not-your-site, nothing stored).
+    ("POST", "/api/v1/epcis/capture"): (
+        lambda o: {}, lambda o: _epcis_collect(o["site"]),
+        scoped(own={"manager": 201, "operator": 201, "default": 403}, other={"default": 403})),
+    # Webhooks are an organisation's own (and any organisation's for administrators).
+    ("POST", "/api/v1/orgs/{org}/webhooks"): (
+        lambda o: {"org": o["org"]},
+        lambda o: {"url": "https://93.184.216.34/hook", "events": ["collect"]},
+        scoped(own={"auditor": 404, "default": 201}, other={"admin": 201, "default": 404})),
+    ("GET", "/api/v1/orgs/{org}/webhooks"): (
+        lambda o: {"org": o["org"]}, None,
+        scoped(own={"auditor": 404}, other={"admin": 200, "default": 404})),
+    ("GET", "/api/v1/orgs/{org}/webhooks/{webhook_id}/deliveries"): (
+        lambda o: {"org": o["org"], "webhook_id": o["webhook"]}, None,
+        scoped(own={"auditor": 404}, other={"admin": 200, "default": 404})),
 }
 FRESH = {("DELETE", "/api/v1/auth/token")}
 QUERY: dict[str, Callable[[dict[str, str]], dict[str, str]]] = {
@@ -244,6 +305,7 @@ QUERY: dict[str, Callable[[dict[str, str]], dict[str, str]]] = {
     "/api/v1/reports/mass-balance": lambda o: {"site": o["site"], "from": "2026-01-01",
                                                "to": "2027-01-01"},
     "/api/v1/reports/transport": lambda o: {"from": "2026-01-01", "to": "2027-01-01"},
+    "/api/v1/reports/flows": lambda o: {"metal": "Al", "from": "2026-01-01", "to": "2027-01-01"},
     "/api/v1/reports/carbon": lambda o: {"metal": "Al", "from": "2026-01-01", "to": "2027-01-01"},
     "/api/v1/reports/indicators": lambda o: {"from": "2026-01-01", "to": "2027-01-01"},
     "/api/v1/log/entries": lambda o: {"start": 0, "end": 1},

@@ -69,8 +69,8 @@ def test_rework_passes_its_cells_on_to_the_next_product_and_counts_downstream(db
                        inputs=[{"lot": first, "mass_kg": 2000}],
                        primary=[{"material": "A00", "mass_kg": 2000}]).created_lots
     assert lot_of(w, second).cells == {
-        ("post_consumer", "in_province", "traced", "S"): 1_000_000,
-        ("primary", "in_province", "traced", "S"): 3_000_000}
+        ("post_consumer", "in_province:520100", "traced", "S"): 1_000_000,
+        ("primary", "in_province:520100", "traced", "S"): 3_000_000}
     w.ship("S", [second], "T-S1")
     w.receive("T", {second: 4000})
     w.event("T", "melt", metal="Al", product="A356", output_mass_kg=4000,
@@ -160,7 +160,7 @@ def test_metal_over_many_charges_adds_up_to_the_exact_total(db, settings):
             "SELECT sum(metal_g) FROM melt_input GROUP BY event_seq ORDER BY event_seq"))]
     assert per_melt == [1, 1, 1, 1, 0, 1, 1, 1, 1, 1]
     fifth = lot_of(w, products[4])
-    assert fifth.cells == {("post_consumer", "in_province", "traced", "S"): 1}
+    assert fifth.cells == {("post_consumer", "in_province:520100", "traced", "S"): 1}
     assert fifth.metal_ppm == 0
 
 
@@ -173,8 +173,8 @@ def test_a_heavier_receive_adds_declared_metal_only(db, settings):
     lot = w.collect("C", 1000)
     w.ship("C", [lot], "S-S1")
     w.receive("S", {lot: 1030})
-    assert lot_of(w, lot).cells == {("post_consumer", "in_province", "traced", ""): 1_000_000,
-                                    ("post_consumer", "in_province", "declared", ""): 30_000}
+    assert lot_of(w, lot).cells == {("post_consumer", "in_province:520100", "traced", ""): 1_000_000,
+                                    ("post_consumer", "in_province:520100", "declared", ""): 30_000}
 
 
 def test_a_receive_far_above_the_shipped_mass_needs_a_reason(db, settings):

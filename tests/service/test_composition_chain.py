@@ -9,9 +9,9 @@ from __future__ import annotations
 from domain.lots import get_lot
 from tests.factories import World
 
-POST_IN = ("post_consumer", "in_province", "traced", "")
-POST_OUT_DECL = ("post_consumer", "out_of_province", "declared", "")
-PRE_OUT = ("pre_consumer", "out_of_province", "traced", "")
+POST_IN = ("post_consumer", "in_province:520100", "traced", "")
+POST_OUT_DECL = ("post_consumer", "out_of_province:500000", "declared", "")
+PRE_OUT = ("pre_consumer", "out_of_province:500000", "traced", "")
 
 
 def cells(world: World, code: str) -> tuple[int, dict]:

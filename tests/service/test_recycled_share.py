@@ -66,10 +66,10 @@ def test_product_lot_carries_its_inputs_by_metal_with_home_scrap_as_primary(db, 
     assert lot.mass_g == 23_500_000
     assert lot.metal_ppm == 968_085
     assert lot.cells == {
-        ("post_consumer", "in_province", "traced", "S"): 9_503_297,
-        ("pre_consumer", "in_province", "traced", "S"): 4_906_593,
-        ("post_consumer", "in_province", "declared", "S"): 1_859_341,
-        ("primary", "in_province", "traced", "S"): 7_230_769,
+        ("post_consumer", "in_province:520300", "traced", "S"): 9_503_297,
+        ("pre_consumer", "in_province:520100", "traced", "S"): 4_906_593,
+        ("post_consumer", "in_province:520100", "declared", "S"): 1_859_341,
+        ("primary", "in_province:520100", "traced", "S"): 7_230_769,
     }
 
 

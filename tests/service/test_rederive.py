@@ -11,6 +11,7 @@ from domain.events.store import event_t
 from tests.factories import World
 
 IGNORED = {"created_at"}
+LOT_IDS = {"lot_id", "parent_id", "child_id"}
 
 
 def projections(world: World) -> dict[str, list[tuple]]:
@@ -21,7 +22,7 @@ def projections(world: World) -> dict[str, list[tuple]]:
         for table in DERIVED:
             rows = conn.execute(text(f"SELECT * FROM {table}")).mappings().all()
             out[table] = sorted(tuple(sorted(
-                (k, code[v] if k == "lot_id" else str(v)) for k, v in r.items()
+                (k, code[v] if k in LOT_IDS and v is not None else str(v)) for k, v in r.items()
                 if k not in IGNORED and k != "id")) for r in rows)
     return out
 

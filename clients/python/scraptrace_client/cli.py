@@ -287,3 +287,7 @@ reports_app.command("share")(share)
 reports_app.command("balance")(balance)
 report_app.command("recycled-share")(share)
 report_app.command("mass-balance")(balance)
+
+
+# The spreadsheet commands (import, export) register themselves on `app`.
+from scraptrace_client import sheets_cli  # noqa: E402, F401

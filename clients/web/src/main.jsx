@@ -1,5 +1,6 @@
 // The phone app: login, site, and the collection centre's actions, offline first.
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
 import { lang, setLang, t } from './i18n.js';
 import { logout, session } from './api.js';
@@ -16,7 +17,7 @@ import { Lookup, LotCard } from './screens/lookup.jsx';
 import { Queue } from './screens/queue.jsx';
 import { Assay } from './screens/assay.jsx';
 import { siteName } from './data.js';
-import { mayOpen } from './roles.js';
+import { isDesk, mayOpen } from './roles.js';
 
 const SCREENS = { '/': Home, '/collect': Collect, '/ship': Ship, '/receive': Receive, '/sort': Sort,
                   '/assay': Assay, '/lookup': Lookup, '/queue': Queue };
@@ -52,6 +53,20 @@ function TopBar() {
   );
 }
 
+// The smelter and agency screens are a chunk of their own, fetched the first time one opens.
+let desk = null;
+function Desk({ path }) {
+  const [mod, setMod] = useState(desk);
+  useEffect(() => {
+    if (!mod) {
+      import('./desk/desk.jsx').then((m) => { desk = m; setMod(m); })
+        // Offline before the desk chunk was ever fetched: say so rather than wait forever.
+        .catch(() => setMod({ DeskScreen: () => <p class="bad">{t('offline')}</p> }));
+    }
+  }, []);
+  return <div class="desk">{mod ? <mod.DeskScreen path={path} /> : <p class="hint">…</p>}</div>;
+}
+
 function App() {
   const path = useSignal(route);
   const s = useSignal(session);
@@ -62,6 +77,8 @@ function App() {
     body = <Login />;
   } else if (path.startsWith('/lot/')) {
     body = <LotCard code={decodeURIComponent(path.slice(5))} />;
+  } else if (isDesk(path) && mayOpen(s.me, path)) {
+    body = <Desk path={path} />;
   } else {
     // A screen outside the user's role (an auditor's old link to /collect) opens the home screen.
     const Screen = (mayOpen(s.me, path) && SCREENS[path]) || Home;

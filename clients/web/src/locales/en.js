@@ -26,6 +26,7 @@ export default {
   compositionChart: 'Composition by mass: {parts}', shipTo: 'to {site}', metalPct: 'metal content {pct} %',
   product: 'product {product}',
 
+  melt: 'Melt', producers: 'Producers', flows: 'Flows', lineage: 'Lineage', findings: 'Findings',
   // Enum values the API sends, one group each: shown only through tEnum(group, value).
   'metal.Al': 'Aluminium', 'metal.Cu': 'Copper', 'metal.Pb': 'Lead',
   'origin.post_consumer': 'Post-consumer', 'origin.pre_consumer': 'Pre-consumer (industrial offcuts)',
@@ -116,6 +117,10 @@ export default {
   'problem.duplicate-event-id': 'The same event twice in one batch',
   'problem.batch-too-large': 'More than 1,000 events at once',
   'problem.empty-melt': 'A melt needs inputs or primary metal',
+  'problem.epcis-not-mapped': 'An EPCIS field could not be mapped to an event',
+  'problem.epcis-hash-mismatch': 'The EPCIS event hash does not match the event',
+  'problem.webhook-not-found': 'No such webhook',
+  'problem.webhook-url-refused': 'This webhook address is not allowed',
   'problem.gross-tare-mismatch': 'Net weight is not gross minus tare',
   'problem.too-many-attempts': 'Too many failed log-ins: wait a minute and try again',
   'problem.period-not-found': 'No such closed period',

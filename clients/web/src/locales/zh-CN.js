@@ -23,6 +23,7 @@ export default {
   required: '必填', sessionExpired: '登录已过期，请重新登录后同步',
   compositionChart: '按重量构成：{parts}', shipTo: '发往 {site}', metalPct: '金属含量 {pct}%', product: '产品 {product}',
 
+  melt: '熔炼投料', producers: '生产企业', flows: '金属流向', lineage: '来龙去脉', findings: '审核发现',
   // Enum values the API sends, one group each: shown only through tEnum(group, value).
   'metal.Al': '铝', 'metal.Cu': '铜', 'metal.Pb': '铅',
   'origin.post_consumer': '消费后', 'origin.pre_consumer': '消费前（工业边角料）',
@@ -100,6 +101,10 @@ export default {
   'problem.duplicate-event-id': '同一批提交中事件重复',
   'problem.batch-too-large': '一次超过 1000 个事件',
   'problem.empty-melt': '熔炼需要投入批次或原生金属',
+  'problem.epcis-not-mapped': 'EPCIS 字段无法对应到事件',
+  'problem.epcis-hash-mismatch': 'EPCIS 事件哈希与事件内容不符',
+  'problem.webhook-not-found': '没有这个 Webhook 订阅',
+  'problem.webhook-url-refused': '不允许使用这个 Webhook 地址',
   'problem.gross-tare-mismatch': '净重不等于毛重减皮重',
   'problem.too-many-attempts': '登录失败次数过多：请稍等一分钟再试',
   'problem.period-not-found': '没有这个已结账期间',

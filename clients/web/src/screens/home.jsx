@@ -1,7 +1,7 @@
 import { t, tEnum } from '../i18n.js';
 import { saveSession, session } from '../api.js';
 import { cache, refreshCaches, regionName } from '../data.js';
-import { actionsFor } from '../roles.js';
+import { actionsFor, needsSite } from '../roles.js';
 import { Field, Select, go, useSignal } from '../ui.jsx';
 import { Icon } from '../icons.jsx';
 
@@ -11,7 +11,6 @@ export function Home() {
   const me = s.me || {};
   const sites = me.sites || [];
   const actions = actionsFor(me);
-  const needsSite = (key) => key !== 'lookup' && key !== 'queue';
   return (
     <section class="screen">
       <p class="who-card" data-testid="who">

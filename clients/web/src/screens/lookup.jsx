@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, tEnum, lang } from '../i18n.js';
-import { api, isNetworkError } from '../api.js';
+import { api, isNetworkError, session } from '../api.js';
+import { mayOpen } from '../roles.js';
 import { cacheLotCard, cachedLotCard, gradeOf, lotOf, orgName, siteName } from '../data.js';
 import { format, normalize } from '../lotcode.js';
 import { CodeInput, Screen, go, kg, useSignal } from '../ui.jsx';
@@ -55,6 +56,8 @@ export function LotCard({ code }) {
               : lot.destination ? ` · ${t('holderInTransit', { site: siteName(lot.destination) })}` : ''}</dd></> : null}
         </dl>
         {lot.cells?.length ? <><h3>{t('composition')}</h3><Composition cells={lot.cells} /></> : null}
+        {mayOpen(session.get()?.me, '/lineage') ? <button type="button" class="btn" data-testid="lot-lineage"
+                                                          onClick={() => go(`/lineage/${lot.code}`)}>{t('lineage')}</button> : null}
       </div>
       <h3>{t('history')}</h3>
       <ol class="list" data-testid="lot-history">
