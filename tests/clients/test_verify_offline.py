@@ -5,6 +5,7 @@ shares exactly."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -43,16 +44,19 @@ def test_the_demo_smelters_bundle_verifies_in_a_venv_with_only_the_client(db, se
     (tmp_path / "log.pub").write_text(vkey)
 
     venv = tmp_path / "agency"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # The agency's machine: nothing of this checkout on the import path.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
     subprocess.run([venv / "bin" / "pip", "install", "-qq", "--disable-pip-version-check",
-                    str(CLIENT)], check=True, capture_output=True)
+                    str(CLIENT)], check=True, capture_output=True, env=env)
     alone = subprocess.run([venv / "bin" / "python", "-c",
                             "import importlib.util as u; print([m for m in ('domain', 'api', "
                             "'sqlalchemy', 'fastapi') if u.find_spec(m)])"],
-                           capture_output=True, text=True, cwd=tmp_path)
+                           capture_output=True, text=True, cwd=tmp_path, env=env)
     assert alone.stdout.strip() == "[]"
     run = subprocess.run([venv / "bin" / "scraptrace-verify", "bundle", "bundle.json",
-                          "--key", "log.pub"], capture_output=True, text=True, cwd=tmp_path)
+                          "--key", "log.pub"], capture_output=True, text=True, cwd=tmp_path,
+                         env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].startswith("OK QN-LY Al ")
@@ -69,7 +73,8 @@ def test_the_demo_smelters_bundle_verifies_in_a_venv_with_only_the_client(db, se
     data["report"]["post_consumer_g"] += 1
     (tmp_path / "bundle.json").write_text(json.dumps(data))
     run = subprocess.run([venv / "bin" / "scraptrace-verify", "bundle", "bundle.json",
-                          "--key", "log.pub"], capture_output=True, text=True, cwd=tmp_path)
+                          "--key", "log.pub"], capture_output=True, text=True, cwd=tmp_path,
+                         env=env)
     assert run.returncode == 1
     assert run.stdout.splitlines() == [
         f"FAIL post_consumer_g: the report says {figures['post_consumer_g'] + 1} g, the logged "
