@@ -17,11 +17,11 @@ from sqlmodel import col
 
 from domain.auth import Actor
 from domain.errors import Conflict, InvalidInput, RuleViolation
+from domain.findings.policy import threshold
 from domain.models import LicenceUse, Org
 
 KINDS = ("comprehensive", "collection")  # 综合经营, 收集经营
 # A year's intake above the licensed capacity by more than this share is a finding.
-CAPACITY_TOLERANCE = Fraction(20, 100)
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ class CapacityExcess:
 def licence_capacity_exceeded(licence: Licence, year: int, handled_g: int,
                               ) -> CapacityExcess | None:
     """The excess when a calendar year's intake under `licence` passed its annual capacity by
-    more than 20 %; None when within it or when no capacity is configured.
+    more than the policy's margin (seed/finding_policy.csv: 20 %); None when within it or when
+    no capacity is configured.
 
     The findings engine raises `licence-capacity` from this (one call site per licence and
     year; see docs/compliance.md).
@@ -102,7 +103,8 @@ def licence_capacity_exceeded(licence: Licence, year: int, handled_g: int,
     if cap is None or cap <= 0:
         return None
     ratio = Fraction(handled_g) / (Fraction(cap) * 1_000_000)
-    if ratio <= 1 + CAPACITY_TOLERANCE:
+    over = threshold("licence-capacity", "max_over_capacity_pct").value
+    if ratio <= 1 + Fraction(over) / 100:
         return None
     return CapacityExcess(licence=licence.number, year=year, capacity_t=cap,
                           handled_kg=Decimal(handled_g) / 1000, ratio=ratio)

@@ -10,13 +10,15 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, case, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from domain import catalogue
 from domain import commands as c
 from domain.events.store import SiteInfo, event_t, lot_t, melt_input_t
 from domain.events.workspace import Workspace
 from domain.findings import rules
-from domain.models import Finding
+from domain.licences import capacity_excesses
+from domain.models import Finding, Org
 from domain.settings import Settings
 
 finding_t: Table = Finding.__table__  # type: ignore[attr-defined]
@@ -139,6 +141,21 @@ def _void_rate(conn: Connection, month: str, lo: datetime, hi: datetime,
     return out
 
 
+def _licence_capacity(session: Session, at: datetime, settings: Settings) -> list[dict[str, Any]]:
+    """Licences past their annual capacity, this local year and the last (an intake only
+    grows within its year, so a finding raised in it stays true)."""
+    year = at.astimezone(settings.tz).year
+    ids = {code: org_id for code, org_id in session.execute(
+        select(col(Org.code), col(Org.id))) if org_id is not None}
+    out = []
+    for y in (year - 1, year):
+        for code, x in capacity_excesses(session, year=y, tz=settings.tz):
+            raised = rules.licence_capacity(x.licence, x.year, x.capacity_t, x.handled_kg, x.ratio)
+            out.append(finding_row("licence-capacity", f"{code}:{x.licence}:{x.year}", raised,
+                                   org_id=ids[code], site_id=None, lots=[], events=[], at=at))
+    return out
+
+
 def sweep(session: Session, *, settings: Settings, at: datetime | None = None) -> int:
     """Raise the period findings as of `at` (default now); answers how many were new. Two
     sweeps never run at once: on PostgreSQL the second skips (a transaction advisory lock),
@@ -149,7 +166,7 @@ def sweep(session: Session, *, settings: Settings, at: datetime | None = None) -
             text("SELECT pg_try_advisory_xact_lock(hashtext('scraptrace-findings-sweep'))"),
     ).scalar():
         return 0
-    rows = _stale_transit(conn, at)
+    rows = _stale_transit(conn, at) + _licence_capacity(session, at, settings)
     for month, lo, hi in _months(at, settings):
         rows += _declared_share(conn, month, lo, hi, at) + _void_rate(conn, month, lo, hi, at)
     return store_findings(conn, rows)

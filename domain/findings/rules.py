@@ -12,7 +12,7 @@ from domain.findings.policy import Threshold, threshold
 
 Raised = tuple[Threshold, dict[str, object]]
 KINDS = ("weight-gap", "stale-transit", "excess-loss", "yield-above-metal", "low-yield",
-         "late-record", "declared-share", "void-rate")
+         "late-record", "declared-share", "void-rate", "licence-capacity")
 DAY_S = 86_400
 
 
@@ -88,3 +88,12 @@ def void_rate(voids: int, events: int, month: str) -> Raised | None:
     rate = Fraction(voids) * 100 / events
     return (rule, rule.params(_dec(rate), month=month, voids=voids, events=events)) \
         if rate > rule.value else None
+
+
+def licence_capacity(licence: str, year: int, capacity_t: Decimal, handled_kg: Decimal,
+                     ratio: Fraction) -> Raised:
+    """A licence whose year's intake passed its capacity by more than the margin (the test is
+    domain/licences.py's `licence_capacity_exceeded`): how far over, in per cent."""
+    rule = threshold("licence-capacity", "max_over_capacity_pct")
+    return rule, rule.params(_dec((ratio - 1) * 100), licence=licence, year=year,
+                             capacity_t=float(capacity_t), handled_kg=float(handled_kg))

@@ -12,7 +12,7 @@ from domain.commands import EventCommand
 from domain.events.capture import record_events
 from domain.findings.engine import sweep
 from domain.findings.inbox import list_findings
-from tests.factories import ADMIN, CST, T0, World
+from tests.factories import ADMIN, CST, HW31, T0, World
 
 _cmd = TypeAdapter(EventCommand)
 
@@ -175,3 +175,27 @@ def test_the_sweep_command_raises_as_of_a_date_and_once(w, settings, monkeypatch
         get_settings.cache_clear()
     assert [r.output.split(" new")[0] for r in (before, first, again)] == ["0", "1", "0"]
     assert found(w, "stale-transit")[0][1] == [lot]
+
+
+def test_licence_capacity_past_120_percent_of_a_year_raised_once(w, settings):
+    """A licence of 1 t a year: 1,200 kg collected in 2026 is exactly 120 %, no finding;
+    1 g more is 20.0001 % over the capacity: one `licence-capacity` finding, however often the
+    sweep runs, keyed by organisation, licence and year."""
+    small = {**HW31, "number": "HW-SMALL", "capacity_t_per_year": "1"}
+    w.org("SMALL", "collector", licences=[small])
+    lead = {"metal": "Pb", "grade": "PB-RAINS", "origin": "post_consumer"}
+    w.collect("SMALL", "700", **lead)
+    w.collect("SMALL", "500", **lead)
+    at = T0 + timedelta(days=30)
+    with w.db.write() as s:
+        assert sweep(s, settings=settings, at=at) == 0
+    assert found(w, "licence-capacity") == []
+    w.collect("SMALL", "0.001", **lead)
+    for later in (at, at + timedelta(hours=1), at + timedelta(days=40)):
+        with w.db.write() as s:
+            sweep(s, settings=settings, at=later)
+    assert found(w, "licence-capacity") == [("SMALL", [], 20.0001, 20.0)]
+    with w.db.read() as s:
+        [f] = list_findings(s, actor=w.admin, kind="licence-capacity")
+    assert (f.severity, f.params["licence"], f.params["year"], f.params["capacity_t"],
+            f.params["handled_kg"]) == ("high", "HW-SMALL", 2026, 1.0, 1200.001)

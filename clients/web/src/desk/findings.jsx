@@ -8,7 +8,7 @@ import { Field, Screen, Select, useSignal } from '../ui.jsx';
 import { Downloads, Unavailable, query, useReport } from './common.jsx';
 
 const KINDS = ['weight-gap', 'stale-transit', 'excess-loss', 'yield-above-metal', 'low-yield',
-  'late-record', 'declared-share', 'void-rate'];
+  'late-record', 'declared-share', 'void-rate', 'licence-capacity'];
 const STATUSES = ['open', 'acknowledged', 'resolved', 'dismissed'];
 const SEVERITIES = ['info', 'warning', 'high'];
 

@@ -39,7 +39,7 @@ export default {
   'finding.weight-gap': 'Weight gap at receipt', 'finding.stale-transit': 'Stale transit',
   'finding.excess-loss': 'Excess processing loss', 'finding.yield-above-metal': 'Yield above the metal charged',
   'finding.low-yield': 'Low yield', 'finding.late-record': 'Late record (possible backdating)',
-  'finding.declared-share': 'High declared share', 'finding.void-rate': 'High void rate',
+  'finding.licence-capacity': 'Licence capacity exceeded', 'finding.declared-share': 'High declared share', 'finding.void-rate': 'High void rate',
   'findingParam.measured': 'Measured', 'findingParam.threshold': 'Threshold', 'findingParam.unit': 'Unit',
   'findingParam.shipped_kg': 'Shipped (kg)', 'findingParam.received_kg': 'Received (kg)',
   'findingParam.source': 'Policy source', 'findingParam.param': 'Policy parameter',

@@ -39,7 +39,7 @@ export default {
   'finding.weight-gap': '到货磅差超限', 'finding.stale-transit': '在途超时',
   'finding.excess-loss': '加工损耗过高', 'finding.yield-above-metal': '产出超过投入金属',
   'finding.low-yield': '产出率偏低', 'finding.late-record': '补录过晚（可能倒签）',
-  'finding.declared-share': '申报占比过高', 'finding.void-rate': '作废率过高',
+  'finding.licence-capacity': '超出许可证年经营规模', 'finding.declared-share': '申报占比过高', 'finding.void-rate': '作废率过高',
   'findingParam.measured': '实测值', 'findingParam.threshold': '阈值', 'findingParam.unit': '单位',
   'findingParam.shipped_kg': '发货重量（kg）', 'findingParam.received_kg': '到货重量（kg）',
   'findingParam.source': '规则依据', 'findingParam.param': '规则参数',
