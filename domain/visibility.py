@@ -62,6 +62,12 @@ def finding_seen_clause(actor: Actor, org_id: Any) -> ColumnElement[bool] | None
     return None if actor.sees_everything else org_id == actor.org_id
 
 
+def finding_seen_by_subscription(all_orgs: bool, hook_org: str, finding_org: str) -> bool:
+    """A webhook subscription receives the findings its organisation reads: an agency's
+    (`all_orgs`) every finding, any other organisation's its own (organisation codes)."""
+    return all_orgs or hook_org == finding_org
+
+
 def may_note_finding(actor: Actor, finding_org_id: int) -> bool:
     """An auditor, or a manager or operator of the finding's organisation (its answer)."""
     return actor.role == "auditor" or (actor.role in ("manager", "operator")

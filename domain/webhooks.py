@@ -13,6 +13,7 @@ import ipaddress
 import secrets
 import socket
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,9 +24,11 @@ from sqlmodel import col
 from domain.auth import Actor
 from domain.errors import InvalidInput, NotFound
 from domain.events.capture import Recorded
+from domain.findings.inbox import findings_by_id
+from domain.findings.rules import KINDS as FINDING_KINDS
 from domain.models import Org, Webhook, WebhookDelivery
 from domain.orgs import get_org
-from domain.visibility import redact, seen_codes
+from domain.visibility import finding_seen_by_subscription, redact, seen_codes
 
 EVENT_TYPES = ("collect", "declare", "import", "transform", "ship", "receive", "assay", "melt",
                "void")
@@ -90,9 +93,9 @@ def create_webhook(session: Session, *, actor: Actor, org_code: str, url: str,
     org = _org_for(session, actor, org_code)
     check_target(url, allow_private=allow_private)
     for i, name in enumerate(events):
-        if name not in EVENT_TYPES:
-            raise InvalidInput(f"'{name}' is not an event type", code="invalid-input",
-                               pointer=f"/events/{i}")
+        if name not in EVENT_TYPES and name not in FINDING_KINDS:
+            raise InvalidInput(f"'{name}' is neither an event type nor a finding kind",
+                               code="invalid-input", pointer=f"/events/{i}")
     if secret is not None:
         _check_secret(secret)
     hook = Webhook(org_id=org.id or 0, url=url, events=sorted(set(events)),
@@ -162,6 +165,30 @@ def enqueue_deliveries(session: Session, records: Sequence[Recorded]) -> int:
                          "created_at": rec.recorded_at,
                          "payload": {"type": f"event.{rec.type}",
                                      "timestamp": rec.recorded_at.isoformat(), "data": data}})
+    if rows:
+        session.execute(insert(_delivery), rows)
+    return len(rows)
+
+
+def enqueue_finding_deliveries(session: Session, ids: Sequence[int]) -> int:
+    """Outbox rows for the subscriptions to each new finding's kind that may read it."""
+    if not ids:
+        return 0
+    hooks = [h for h in session.execute(SUBSCRIPTIONS).all()
+             if any(k in FINDING_KINDS for k in h.events)]
+    rows = []
+    for f in findings_by_id(session, list(ids)) if hooks else []:
+        data = {**asdict(f), "detected_at": f.detected_at.isoformat(), "notes": []}
+        for hook in hooks:
+            if f.kind not in hook.events or not finding_seen_by_subscription(
+                    hook.all_orgs, hook.code, f.org):
+                continue
+            rows.append({"msg_id": f"msg_finding_{f.id}_{hook.id}", "webhook_id": hook.id,
+                         "event_seq": None, "event_type": f.kind, "status": "pending",
+                         "attempts": 0, "next_attempt_at": f.detected_at,
+                         "created_at": f.detected_at,
+                         "payload": {"type": f"finding.{f.kind}",
+                                     "timestamp": f.detected_at.isoformat(), "data": data}})
     if rows:
         session.execute(insert(_delivery), rows)
     return len(rows)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, CursorQuery, DbDep, SettingsDep, decode_cursor, encode_cursor, write
 from domain.models import Webhook
-from domain.webhooks import create_webhook, list_deliveries, list_webhooks
+from domain.webhooks import (
+    EVENT_TYPES,
+    FINDING_KINDS,
+    create_webhook,
+    list_deliveries,
+    list_webhooks,
+)
 
 router = APIRouter(tags=["webhooks"])
-EventName = Literal["collect", "declare", "import", "transform", "ship", "receive", "assay",
-                    "melt", "void"]
+# The event types and the finding kinds, as the domain lists them (an enum in the OpenAPI).
+if TYPE_CHECKING:
+    EventName = str
+else:
+    EventName = Literal[EVENT_TYPES + FINDING_KINDS]
 OrgPath = Annotated[str, Path(max_length=32)]
 
 
@@ -23,7 +32,7 @@ class WebhookIn(BaseModel):
     url: Annotated[str, Field(min_length=1, max_length=2000,
                               examples=["https://erp.example.com/hooks/scraptrace"])]
     events: list[EventName] = Field(min_length=1, max_length=20,
-                                    description="Event types to receive.")
+                                    description="Event types and finding kinds to receive.")
     secret: Annotated[str, Field(max_length=200, description="`whsec_` and base64 (24–64 "
                                  "bytes); omitted: one is generated.")] | None = None
 
@@ -42,8 +51,8 @@ class WebhookCreated(WebhookOut):
 
 class DeliveryOut(BaseModel):
     msg_id: str = Field(description="The `webhook-id` header: the same on every retry.")
-    event_seq: int
-    event_type: str
+    event_seq: int | None = Field(description="The event's place in the log; null for a finding.")
+    event_type: str = Field(description="The event type, or the finding kind.")
     status: Literal["pending", "delivered", "failed"]
     attempts: int
     last_status: int | None

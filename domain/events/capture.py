@@ -106,10 +106,11 @@ def record_events(session: Session, *, actor: Actor, settings: Settings,
                 err.extra["index"] = i
             raise
     ws.store()
-    store_findings(ws.conn, ws.findings)
-    from domain.webhooks import enqueue_deliveries  # here: it reads this module's Recorded
+    found = store_findings(ws.conn, ws.findings)
+    from domain.webhooks import enqueue_deliveries, enqueue_finding_deliveries  # reads Recorded
 
     enqueue_deliveries(session, out)  # the webhooks' outbox, in the events' own transaction
+    enqueue_finding_deliveries(session, found)
     return out
 
 

@@ -70,14 +70,14 @@ def event_findings(ws: Workspace, cmd: c.Command, site: SiteInfo, seq: int,
     return out
 
 
-def store_findings(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert findings whose key is new; answers how many were."""
+def store_findings(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert findings whose key is new; answers their ids."""
     if not rows:
-        return 0
+        return []
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = (dialect.insert(finding_t).on_conflict_do_nothing(index_elements=["key"])
             .returning(finding_t.c.id))
-    return len(conn.execute(stmt, list(rows)).all())  # the rows a conflict skipped answer none
+    return [r.id for r in conn.execute(stmt, list(rows))]  # a skipped row answers none
 
 
 # --- the sweep: period rules ------------------------------------------------------------------
@@ -169,7 +169,11 @@ def sweep(session: Session, *, settings: Settings, at: datetime | None = None) -
     rows = _stale_transit(conn, at) + _licence_capacity(session, at, settings)
     for month, lo, hi in _months(at, settings):
         rows += _declared_share(conn, month, lo, hi, at) + _void_rate(conn, month, lo, hi, at)
-    return store_findings(conn, rows)
+    from domain.webhooks import enqueue_finding_deliveries  # here: webhooks reads capture's types
+
+    ids = store_findings(conn, rows)
+    enqueue_finding_deliveries(session, ids)
+    return len(ids)
 
 
 def sweep_date(day: date, settings: Settings) -> datetime:

@@ -89,6 +89,14 @@ def list_findings(session: Session, *, actor: Actor, org: str | None = None,
     return _views(session, list(session.execute(stmt.order_by(_f.c.id.desc()).limit(limit))))
 
 
+def findings_by_id(session: Session, ids: list[int]) -> list[FindingView]:
+    """Findings as the inbox shows them, oldest first, with no caller's filter: for the
+    webhooks' outbox, which applies the subscriptions' own visibility."""
+    if not ids:
+        return []
+    return _views(session, list(session.execute(_BASE.where(_f.c.id.in_(ids)).order_by(_f.c.id))))
+
+
 def get_finding(session: Session, *, actor: Actor, finding_id: int) -> FindingView:
     stmt = _BASE.where(_f.c.id == finding_id)
     seen = finding_seen_clause(actor, _f.c.org_id)

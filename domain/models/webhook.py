@@ -35,8 +35,8 @@ class WebhookDelivery(SQLModel, table=True):
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
     msg_id: str = Field(max_length=64, unique=True)  # the `webhook-id` header
     webhook_id: int = Field(foreign_key="webhook.id", index=True)
-    event_seq: int = Field(sa_type=BigId)
-    event_type: str = Field(max_length=16)
+    event_seq: int | None = Field(default=None, sa_type=BigId)  # None: a finding's message
+    event_type: str = Field(max_length=32)  # the event type or the finding kind
     payload: dict[str, Any] = Field(sa_column=Column(Json, nullable=False))
     status: str = Field(default="pending", max_length=12)  # pending, delivered, failed
     attempts: int = 0

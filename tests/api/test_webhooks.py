@@ -213,3 +213,32 @@ def test_the_server_worker_delivers_when_switched_on(db: Database, hooks_setting
     ids = {Verifier(hook.json()["secret"]).verify(body, headers)["data"]["id"]
            for headers, body in receiver.received}
     assert (len(receiver.received), ids) == (2, {event["id"]})
+
+
+def test_subscriptions_to_a_finding_kind_receive_the_findings_their_organisation_reads(
+        api: Api) -> None:
+    """COL records a collect four days after it occurred: one late-record finding of COL
+    (over the 3-day policy). COL's and the agency's subscriptions to that kind receive it, in
+    the capture's own transaction; OTHER's does not, as it cannot read COL's findings."""
+    url = "http://127.0.0.1:9/hook"
+    kinds = {"COL": ["late-record"], "OTHER": ["late-record"], "AGENCY": ["collect", "late-record"]}
+    ids = {org: api.post(org, f"/orgs/{org}/webhooks", {"url": url, "events": k}).json()["id"]
+           for org, k in kinds.items()}
+    late = (utcnow() - timedelta(days=4)).isoformat()
+    event = collect(api, occurred_at=late)
+    views = {org: [(d["event_type"], d["event_seq"], d["msg_id"].split("_")[1])
+                   for d in deliveries(api, org, ids[org])] for org in ids}
+    assert views == {"COL": [("late-record", None, "finding")], "OTHER": [],
+                     "AGENCY": [("collect", event["seq"], event["id"]),
+                                ("late-record", None, "finding")]}
+    with api.world.db.read() as s:
+        from sqlalchemy import select
+
+        from domain.models import WebhookDelivery
+        [payload] = [row.payload for row in s.scalars(select(WebhookDelivery).where(
+            WebhookDelivery.webhook_id == ids["COL"]))]
+    data = payload["data"]
+    assert (payload["type"], data["kind"], data["org"], data["events"], data["lots"],
+            data["status"], data["params"]["threshold"], data["params"]["unit"]) == (
+        "finding.late-record", "late-record", "COL", [event["id"]], event["created_lots"],
+        "open", 3.0, "days")
