@@ -152,8 +152,7 @@ class Share:
             f["declared_g"] += metal
         else:
             f[f"{o}_g"] += metal
-            kind = "imported" if p.startswith("imported") else p
-            f[f"{kind}_g"] += metal
+            f[f"{p.partition(':')[0]}_g"] += metal
 
 
 def code(ref: str) -> str:
@@ -186,7 +185,13 @@ class Replay:
                 getattr(self, "_" + r["event"]["type"])(r, r["event"])
 
     def _provenance(self, region: str | None) -> str:
-        return "in_province" if region and region.startswith(self.home) else "out_of_province"
+        """Domestic metal is tagged with where it was collected: the prefecture in the home
+        province, the province outside it (GB/T 2260), nothing when no region is known."""
+        if not region:
+            return "out_of_province"
+        if region.startswith(self.home):
+            return f"in_province:{region[:4]}00"
+        return f"out_of_province:{region[:2]}0000"
 
     def _collect(self, r: dict[str, Any], e: dict[str, Any]) -> None:
         region, evidence = r["site_region"], "traced"
