@@ -185,8 +185,8 @@ class Replay:
                 getattr(self, "_" + r["event"]["type"])(r, r["event"])
 
     def _provenance(self, region: str | None) -> str:
-        """As the platform tags a domestic cell: the prefecture in the home province, the
-        province outside it (the tag changes how cells split, so it is kept here too)."""
+        """Domestic metal is tagged with where it was collected: the prefecture in the home
+        province, the province outside it (GB/T 2260), nothing when no region is known."""
         if not region:
             return "out_of_province"
         if region.startswith(self.home):
