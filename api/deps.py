@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain.auth import Actor, actor_for_token, token_digest
 from domain.db import Database
-from domain.errors import Conflict, InvalidInput, Unauthenticated
+from domain.errors import CodeCollision, Conflict, InvalidInput, Unauthenticated
 from domain.models.types import utcnow
 from domain.settings import Settings
 
@@ -91,12 +91,15 @@ def write(db: Database, work: Callable[[Session], T], attempts: int = 3) -> T:
 
     A unique key taken by a racing request, a deadlock or a serialisation failure rolls the
     whole transaction back; running it again sees the winner's rows (a replay, or a clean
-    rule violation) instead of answering 500.
+    rule violation) instead of answering 500. A random lot code already in use is drawn anew.
     """
     for attempt in range(attempts):
         try:
             with db.write() as session:
                 return work(session)
+        except CodeCollision:
+            if attempt == attempts - 1:
+                raise
         except (IntegrityError, DBAPIError) as exc:
             retryable = isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", "") in (
                 "40001", "40P01")

@@ -64,6 +64,13 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class CodeCollision(Conflict):
+    """A lot code drawn at random is already a lot's or a pre-printed label's (about one draw
+    in 10^6 at a million lots): the transaction is rolled back and run again, drawing anew."""
+
+    code = "concurrent-update"
+
+
 class RuleViolation(DomainError):
     """A custody or accounting rule of docs/domain.md (Rules) forbids this."""
 

@@ -23,6 +23,7 @@ from domain import composition as comp
 from domain.auth import Actor, hash_password
 from domain.commands import EventCommand
 from domain.db import Database
+from domain.errors import CodeCollision
 from domain.events.capture import MAX_BATCH, record_events
 from domain.models import Org, User
 from domain.settings import Settings
@@ -333,30 +334,46 @@ def seed_scale(db: Database, settings: Settings, *, lots: int, seed: int = 7,
         batches = _batches(generate(members, lots, seed=seed, tz=settings.tz))
         analyse_at = 2_000
         for chunk in _committed(batches, commit_every):
-            with db.write() as session:
-                if db.is_sqlite:  # a big page cache: unique keys (codes, ids) come in random order
-                    session.connection().exec_driver_sql("PRAGMA cache_size = -400000")
-                for req in chunk:
-                    commands = [_command.validate_python(b) for b in req.bodies]
-                    for rec in record_events(session, actor=actors[req.site], settings=settings,
-                                             events=commands, batch=True,
-                                             now=recorded_at(commands)):
-                        stats["lots"] += len(rec.created_lots)
-                    stats["events"] += len(commands)
-                    if not db.is_sqlite and stats["events"] >= analyse_at:
-                        # Tables that grow from empty: fresh statistics each time they double,
-                        # else PostgreSQL keeps the plans it made for empty tables (sequential
-                        # scans) for as long as nothing else analyses them.
-                        session.connection().exec_driver_sql(f"ANALYZE {', '.join(GROWING)}")
-                        analyse_at *= 2
-                    stats["collected_lots"] += sum(
-                        1 for b in req.bodies
-                        if b["type"] in ("collect", "declare") and b["origin"] != "home_scrap")
+            analyse = not db.is_sqlite and stats["events"] >= analyse_at
+            for attempt in range(3):  # a random lot code already in use: the chunk is redrawn
+                try:
+                    done = _record_chunk(db, settings, actors, chunk, analyse)
+                    break
+                except CodeCollision:
+                    if attempt == 2:
+                        raise
+            analyse_at *= 2 if analyse else 1
+            for key in done:
+                stats[key] += done[key]
             bar.update(task, completed=stats["collected_lots"], events=stats["events"])
     with db.read() as session:  # every row the capture wrote, table by table
         for table in ("event_lot", "lot_access", "movement", "melt_input"):
             stats[table] = session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
     return {**stats, "organisations": len(members)}
+
+
+def _record_chunk(db: Database, settings: Settings, actors: dict[str, Any], chunk: list[Request],
+                  analyse: bool) -> dict[str, int]:
+    """Record the requests of one transaction; answers what they added to the counts."""
+    done = {"collected_lots": 0, "events": 0, "lots": 0}
+    with db.write() as session:
+        if db.is_sqlite:  # a big page cache: unique keys (codes, ids) come in random order
+            session.connection().exec_driver_sql("PRAGMA cache_size = -400000")
+        for req in chunk:
+            commands = [_command.validate_python(b) for b in req.bodies]
+            for rec in record_events(session, actor=actors[req.site], settings=settings,
+                                     events=commands, batch=True, now=recorded_at(commands)):
+                done["lots"] += len(rec.created_lots)
+            done["events"] += len(commands)
+            done["collected_lots"] += sum(
+                1 for b in req.bodies
+                if b["type"] in ("collect", "declare") and b["origin"] != "home_scrap")
+        if analyse:
+            # Tables that grow from empty: fresh statistics each time they double, else
+            # PostgreSQL keeps the plans it made for empty tables (sequential scans) for as
+            # long as nothing else analyses them.
+            session.connection().exec_driver_sql(f"ANALYZE {', '.join(GROWING)}")
+    return done
 
 
 def _committed(batches: Iterator[Request], size: int) -> Iterator[list[Request]]:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, selec
 
 from domain import composition as comp
 from domain import lot_record as lr
-from domain.errors import Conflict
+from domain.errors import CodeCollision
 from domain.events import bulk
 from domain.lot_record import LotRecord
 from domain.models import (
@@ -71,6 +71,7 @@ ACCESS = select(access_t.c.lot_id).where(access_t.c.org_id == bindparam("org_id"
                                          access_t.c.lot_id.in_(bindparam("ids", expanding=True)))
 RESERVED = select(label_t.c.code, label_t.c.site_id).where(
     label_t.c.code.in_(bindparam("codes", expanding=True)))
+LOT_CODES = select(lot_t.c.code).where(lot_t.c.code.in_(bindparam("codes", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -185,9 +186,10 @@ GRANT = "INSERT INTO lot_access (lot_id, org_id) VALUES (?, ?) ON CONFLICT DO NO
 
 def write(conn: Connection, pending: Pending, lots: dict[str, LotRecord]) -> None:
     """Store what a batch planned, one statement per table; new lots get their ids here."""
-    if pending.fresh_codes and reserved_labels(conn, pending.fresh_codes):
-        # A random code hit a pre-printed label (about one in 10^12): the retry draws anew.
-        raise Conflict("a new lot code is reserved; retry", code="concurrent-update")
+    if pending.fresh_codes and (reserved_labels(conn, pending.fresh_codes) or conn.execute(
+            LOT_CODES, {"codes": pending.fresh_codes}).first()):
+        # A random code hit an existing lot or a pre-printed label: the retry draws anew.
+        raise CodeCollision("a new lot code is already in use; retry")
     ids = next_ids(conn, lot_t, "id", len(pending.created))
     for code, lot_id in zip(pending.created, ids, strict=True):
         lots[code] = lr.with_id(lots[code], lot_id)
