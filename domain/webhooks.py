@@ -14,6 +14,7 @@ import secrets
 import socket
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -136,6 +137,14 @@ def event_view(rec: Recorded, fields: dict[str, Any] | None,
     return {**fields, **base, "redacted": True}
 
 
+def _outbox_row(msg_id: str, hook_id: int, seq: int | None, subject: str, kind: str,
+                at: datetime, data: dict[str, Any]) -> dict[str, Any]:
+    """One pending message: `kind` is the Standard Webhooks type (`event.collect`, …)."""
+    return {"msg_id": msg_id, "webhook_id": hook_id, "event_seq": seq, "event_type": subject,
+            "status": "pending", "attempts": 0, "next_attempt_at": at, "created_at": at,
+            "payload": {"type": kind, "timestamp": at.isoformat(), "data": data}}
+
+
 def enqueue_deliveries(session: Session, records: Sequence[Recorded]) -> int:
     """Outbox rows for the subscriptions that may see each newly recorded event."""
     fresh = [r for r in records if not r.replay]
@@ -159,12 +168,8 @@ def enqueue_deliveries(session: Session, records: Sequence[Recorded]) -> int:
                 if not codes or rec.type == "void":
                     continue  # an event the subscriber may not see
                 data = event_view(rec, redact(rec.type, rec.payload, rec.created_lots, codes))
-            rows.append({"msg_id": f"msg_{rec.id}_{hook.id}", "webhook_id": hook.id,
-                         "event_seq": rec.seq, "event_type": rec.type, "status": "pending",
-                         "attempts": 0, "next_attempt_at": rec.recorded_at,
-                         "created_at": rec.recorded_at,
-                         "payload": {"type": f"event.{rec.type}",
-                                     "timestamp": rec.recorded_at.isoformat(), "data": data}})
+            rows.append(_outbox_row(f"msg_{rec.id}_{hook.id}", hook.id, rec.seq, rec.type,
+                                    f"event.{rec.type}", rec.recorded_at, data))
     if rows:
         session.execute(insert(_delivery), rows)
     return len(rows)
@@ -183,12 +188,8 @@ def enqueue_finding_deliveries(session: Session, ids: Sequence[int]) -> int:
             if f.kind not in hook.events or not finding_seen_by_subscription(
                     hook.all_orgs, hook.code, f.org):
                 continue
-            rows.append({"msg_id": f"msg_finding_{f.id}_{hook.id}", "webhook_id": hook.id,
-                         "event_seq": None, "event_type": f.kind, "status": "pending",
-                         "attempts": 0, "next_attempt_at": f.detected_at,
-                         "created_at": f.detected_at,
-                         "payload": {"type": f"finding.{f.kind}",
-                                     "timestamp": f.detected_at.isoformat(), "data": data}})
+            rows.append(_outbox_row(f"msg_finding_{f.id}_{hook.id}", hook.id, None, f.kind,
+                                    f"finding.{f.kind}", f.detected_at, data))
     if rows:
         session.execute(insert(_delivery), rows)
     return len(rows)
