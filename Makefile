@@ -29,7 +29,7 @@ web:
 
 run: $(STAMP) web
 	@$(BIN)/scraptrace db upgrade
-	@test -n "$$SCRAPTRACE_LOG_KEY_FILE" || test -f $(LOG_KEY) || $(BIN)/scraptrace log keygen $(LOG_KEY)
+	@test -n "$$SCRAPTRACE_LOG_KEY_FILE" || test -f $(LOG_KEY) || SCRAPTRACE_PUBLIC_URL=$${SCRAPTRACE_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/scraptrace log keygen $(LOG_KEY)
 	@SCRAPTRACE_LOG_KEY_FILE=$${SCRAPTRACE_LOG_KEY_FILE:-$(LOG_KEY)} $(BIN)/scraptrace seed demo --if-empty
 	@SCRAPTRACE_LOG_KEY_FILE=$${SCRAPTRACE_LOG_KEY_FILE:-$(LOG_KEY)} $(BIN)/scraptrace serve --host $(HOST) --port $(PORT)
 
