@@ -88,7 +88,11 @@ def test_32_clients_spending_the_same_lots_never_overspend(pg_migrated: str) -> 
     assert set(statuses) <= {(201, ""), (409, "insufficient-mass"), (409, "lot-not-active"),
                              (409, "concurrent-update"), (409, "lot-not-at-site"),
                              (409, "occurred-before-history")}, statuses
-    assert statuses[(201, "")] > CLIENTS  # most spends succeeded: the test raced for real
+    # The test raced for real: many spends got through and some were refused for a rival's.
+    # (How many get through depends on the timing: 26 to 46 of 192 in six runs, the rest
+    # refused as lot-not-active or occurred-before-history.)
+    assert statuses[(201, "")] >= CLIENTS // 2, statuses
+    assert sum(n for (status, _), n in statuses.items() if status == 409) >= CLIENTS, statuses
     spent = Counter[str]()
     for status, _, body in answers:
         if status == 201 and body["type"] == "transform":
