@@ -1,12 +1,14 @@
 """Lot reads under a flood of wrong-password logins, beside the same reads without the flood.
 
-`python -m benchmarks.flood` runs only this and merges its figures into results/latest.json;
+`python -m benchmarks.flood` runs only this (SQLite, and PostgreSQL when SCRAPTRACE_BENCH_PG_URL
+names a database it may empty) and merges its figures into results/latest.json;
 `make bench` runs it with everything else. Loopback traffic only, a fixed number of seconds.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import threading
 from pathlib import Path
@@ -92,8 +94,9 @@ def flood_runs(kind: str, tmp: Path) -> list[dict[str, Any]]:
 
 
 def main() -> None:
+    kinds = ["sqlite"] + (["postgresql"] if os.environ.get("SCRAPTRACE_BENCH_PG_URL") else [])
     with tempfile.TemporaryDirectory(prefix="scraptrace-flood-") as d:
-        runs = flood_runs("sqlite", Path(d))
+        runs = [r for kind in kinds for r in flood_runs(kind, Path(d))]
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "latest.json"
     result = json.loads(path.read_text()) if path.exists() else {"machine": machine(), "runs": []}
@@ -101,7 +104,7 @@ def main() -> None:
     result["runs"] = [r for r in result["runs"] if (r["name"], r["db"]) not in names] + runs
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     for r in runs:
-        console.print(f"{r['name']}: p99 {r['value']} ms under the flood vs {r['baseline']} ms "
+        console.print(f"{r['name']} ({r['db']}): p99 {r['value']} ms under the flood vs {r['baseline']} ms "
                       f"without (ratio {r['ratio']}); flood answers {r['flood_statuses']}")
     console.print(f"written {path}")
 
