@@ -11,6 +11,7 @@ from threading import Lock
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -26,12 +27,14 @@ MAX_CURSOR = 2**63 - 1
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token.")
 
 
-def get_db(request: Request) -> Database:
+# The dependencies are coroutines: FastAPI runs a plain function dependency in the thread pool,
+# a hop per dependency per request that cost more than the lookups themselves.
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -66,19 +69,25 @@ class TokenCache:
                 self._items.popitem(last=False)
 
 
-def current_actor(request: Request,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-                  ) -> Actor:
+async def current_actor(request: Request,
+                        credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                               Depends(bearer)],
+                        ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("a bearer token is required", code="unauthenticated")
     cache: TokenCache = request.app.state.token_cache
     digest = token_digest(credentials.credentials)
     actor = cache.get(digest)
-    if actor is None:
-        with get_db(request).read() as session:
-            actor, expires_at = actor_for_token(session, credentials.credentials)
+    if actor is None:  # the database is read in the thread pool, off the event loop
+        actor, expires_at = await run_in_threadpool(_lookup, request.app.state.db,
+                                                    credentials.credentials)
         cache.put(digest, actor, expires_at)
     return actor
+
+
+def _lookup(db: Database, token: str) -> tuple[Actor, datetime]:
+    with db.read() as session:
+        return actor_for_token(session, token)
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

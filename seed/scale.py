@@ -24,7 +24,7 @@ from domain.auth import Actor, hash_password
 from domain.commands import EventCommand
 from domain.db import Database
 from domain.errors import CodeCollision
-from domain.events.capture import MAX_BATCH, record_events
+from domain.events.capture import MAX_BATCH, Submission, record_submissions
 from domain.models import Org, User
 from domain.settings import Settings
 from seed.demo import COLLECT_MIX, PRODUCT, recorded_at
@@ -321,8 +321,9 @@ def seed_scale(db: Database, settings: Settings, *, lots: int, seed: int = 7,
                progress: bool = False, commit_every: int = 20_000) -> dict[str, int]:
     """Build the scale network and record `lots` collected lots with their whole history.
 
-    Every event goes through `record_events`, the use case behind `POST /events`, in batches
-    of up to 1,000, committed every `commit_every` events.
+    Every event goes through the capture use case behind `POST /events` (`record_submissions`:
+    several sites' requests of up to 1,000 events in all at a time), committed every
+    `commit_every` events.
     """
     members = network_for(lots)
     actors = build_network(db, members)
@@ -359,21 +360,39 @@ def _record_chunk(db: Database, settings: Settings, actors: dict[str, Any], chun
     with db.write() as session:
         if db.is_sqlite:  # a big page cache: unique keys (codes, ids) come in random order
             session.connection().exec_driver_sql("PRAGMA cache_size = -400000")
-        for req in chunk:
-            commands = [_command.validate_python(b) for b in req.bodies]
-            for rec in record_events(session, actor=actors[req.site], settings=settings,
-                                     events=commands, batch=True, now=recorded_at(commands)):
-                done["lots"] += len(rec.created_lots)
-            done["events"] += len(commands)
-            done["collected_lots"] += sum(
-                1 for b in req.bodies
-                if b["type"] in ("collect", "declare") and b["origin"] != "home_scrap")
+        for step in _steps(chunk):
+            submissions = []
+            for req in step:
+                commands = [_command.validate_python(b) for b in req.bodies]
+                submissions.append(Submission(actors[req.site], commands, recorded_at(commands)))
+                done["events"] += len(commands)
+                done["collected_lots"] += sum(
+                    1 for b in req.bodies
+                    if b["type"] in ("collect", "declare") and b["origin"] != "home_scrap")
+            for out in record_submissions(session, settings=settings, submissions=submissions,
+                                          batch=True):
+                done["lots"] += sum(len(rec.created_lots) for rec in out)
         if analyse:
             # Tables that grow from empty: fresh statistics each time they double, else
             # PostgreSQL keeps the plans it made for empty tables (sequential scans) for as
             # long as nothing else analyses them.
             session.connection().exec_driver_sql(f"ANALYZE {', '.join(GROWING)}")
     return done
+
+
+def _steps(chunk: list[Request], size: int = MAX_BATCH) -> Iterator[list[Request]]:
+    """Consecutive requests (of any sites) of about `size` events in all: recorded in one
+    step, as the requests of several sites' devices arriving together would be."""
+    step: list[Request] = []
+    events = 0
+    for req in chunk:
+        if step and events + len(req.bodies) > size:
+            yield step
+            step, events = [], 0
+        step.append(req)
+        events += len(req.bodies)
+    if step:
+        yield step
 
 
 def _committed(batches: Iterator[Request], size: int) -> Iterator[list[Request]]:

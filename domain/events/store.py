@@ -67,8 +67,9 @@ SITE_BY_ID = (select(site_t.c.id, site_t.c.code, site_t.c.org_id, site_t.c.regio
               .join(org_t, org_t.c.id == site_t.c.org_id).where(site_t.c.id == bindparam("id")))
 LOTS = (select(lot_t).where(lot_t.c.code.in_(bindparam("codes", expanding=True)))
         .order_by(lot_t.c.id).with_for_update())
-ACCESS = select(access_t.c.lot_id).where(access_t.c.org_id == bindparam("org_id"),
-                                         access_t.c.lot_id.in_(bindparam("ids", expanding=True)))
+ACCESS = select(access_t.c.lot_id, access_t.c.org_id).where(
+    access_t.c.org_id.in_(bindparam("orgs", expanding=True)),
+    access_t.c.lot_id.in_(bindparam("ids", expanding=True)))
 RESERVED = select(label_t.c.code, label_t.c.site_id).where(
     label_t.c.code.in_(bindparam("codes", expanding=True)))
 LOT_CODES = select(lot_t.c.code).where(lot_t.c.code.in_(bindparam("codes", expanding=True)))
@@ -127,10 +128,13 @@ def load_lots(conn: Connection, codes: Collection[str]) -> dict[str, LotRecord]:
     return {r["code"]: lr.from_row(r) for r in rows}
 
 
-def accessible(conn: Connection, lot_ids: Collection[int], org_id: int | None) -> set[int]:
-    if not lot_ids or org_id is None:
-        return set()
-    return set(conn.execute(ACCESS, {"org_id": org_id, "ids": list(lot_ids)}).scalars())
+def accessible(conn: Connection, lot_ids: Collection[int], orgs: Collection[int],
+               ) -> list[tuple[int, int]]:
+    """(lot id, org id) of the stored access rows of these lots for these organisations."""
+    if not lot_ids or not orgs:
+        return []
+    return [(r.lot_id, r.org_id) for r in conn.execute(
+        ACCESS, {"orgs": list(orgs), "ids": list(lot_ids)})]
 
 
 def reserved_labels(conn: Connection, codes: Collection[str]) -> dict[str, int]:

@@ -57,7 +57,6 @@ def plan_void(ws: Workspace, cmd: Void, site: SiteInfo, seq: int) -> list[str]:
             dest_org = ws.site_by_id(lot.dest_site_id).org_id
             if not ws.conn.execute(OTHER_LIVE_EVENT, {"lot_id": lot.id, "seq": target.seq,
                                                       "org_id": dest_org}).scalar():
-                assert lot.id is not None
-                ws.pending.revokes.append((lot.id, dest_org))
+                ws.revoke(lot, dest_org)
     ws.pending.voids.append((target.seq, seq))
     return []

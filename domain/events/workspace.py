@@ -8,7 +8,7 @@ check rules and change lot records in memory with the pure functions of `domain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +62,14 @@ def referenced_codes(cmd: c.Command) -> Iterable[str]:
                 continue  # the planner reports it, with its pointer
 
 
+def _last(rows: list[Any], mine: Callable[[Any], bool]) -> list[Any]:
+    """The run of rows at the end of `rows` that are `mine`, in their order."""
+    start = len(rows)
+    while start and mine(rows[start - 1]):
+        start -= 1
+    return rows[start:]
+
+
 class Workspace:
     """The lots and sites of one batch, and the rows its events will write."""
 
@@ -72,7 +80,10 @@ class Workspace:
         self.settings = settings
         self.sites: dict[str, SiteInfo] = {}
         self.lots: dict[str, LotRecord] = {}  # loaded or created, in their latest state
-        self.visible: set[str] = set()  # codes of loaded lots of others the caller may see
+        # Per organisation: codes of loaded lots held by others that it may see (its stored
+        # access, and what this batch granted or revoked).
+        self.visible: dict[int, set[str]] = {}
+        self.orgs: set[int] = {actor.org_id} if actor.org_id is not None else set()
         self.reserved: dict[str, int] = {}  # pre-printed label codes → their site
         self.taken: set[str] = set()  # codes that exist or that this batch gave out
         self.pending = Pending()
@@ -81,8 +92,15 @@ class Workspace:
         self.findings: list[dict[str, Any]] = []  # rows of domain.findings, stored with the batch
 
     # --- reading, before planning --------------------------------------------------------------
-    def prefetch(self, commands: Sequence[c.Command]) -> None:
-        """Load (and lock) every site and lot the commands name, in one statement each."""
+    def act_as(self, actor: Actor) -> None:
+        """The caller of the events planned next (a loader records several callers' requests
+        in one batch; the API, one caller's)."""
+        self.actor = actor
+
+    def prefetch(self, commands: Sequence[c.Command], orgs: Iterable[int] = ()) -> None:
+        """Load (and lock) every site and lot the commands name, in one statement each, with
+        what `orgs` (besides the caller's) may see of them."""
+        self.orgs |= set(orgs)
         site_codes = {cmd.site for cmd in commands} | {
             cmd.to_site for cmd in commands if isinstance(cmd, c.Ship)}
         self.sites.update(store.load_sites(self.conn, site_codes - self.sites.keys()))
@@ -96,10 +114,10 @@ class Workspace:
         loaded = store.load_lots(self.conn, wanted)
         self.lots.update(loaded)
         self.taken |= loaded.keys()
-        others = [lot.id for lot in loaded.values()
-                  if lot.org_id != self.actor.org_id and lot.id is not None]
-        seen = store.accessible(self.conn, others, self.actor.org_id)
-        self.visible |= {lot.code for lot in loaded.values() if lot.id in seen}
+        others = {lot.id: lot.code for lot in loaded.values()
+                  if lot.id is not None and ({lot.org_id} != self.orgs)}
+        for lot_id, org_id in store.accessible(self.conn, others, self.orgs):
+            self.visible.setdefault(org_id, set()).add(others[lot_id])
         self.reserved.update(store.reserved_labels(self.conn, wanted - loaded.keys()))
 
     # --- sites -------------------------------------------------------------------------------
@@ -131,7 +149,8 @@ class Workspace:
         """A lot the caller may see; others answer as if they did not exist."""
         code = _code(ref, pointer)
         lot = self.lots.get(code)
-        if lot is None or not (lot.org_id == self.actor.org_id or code in self.visible):
+        if lot is None or not (lot.org_id == self.actor.org_id
+                               or code in self.visible.get(self.actor.org_id, ())):
             raise NotFound(f"no lot {codes.format_lot_code(code)}", code="lot-not-found",
                            pointer=pointer)
         return lot
@@ -193,7 +212,7 @@ class Workspace:
         self.pending.event_lot.append(
             (seq, after.code, role, None if before is None else lr.snapshot(before)))
         if before is None:
-            self.pending.grants.append((after.code, after.org_id))
+            self.grant(after.code, after.org_id)
 
     def restore(self, lot: LotRecord) -> None:
         """A lot put back as it was before a voided event (no event_lot row: the void's own
@@ -211,6 +230,12 @@ class Workspace:
 
     def grant(self, code: str, org_id: int) -> None:
         self.pending.grants.append((code, org_id))
+        self.visible.setdefault(org_id, set()).add(code)
+
+    def revoke(self, lot: LotRecord, org_id: int) -> None:
+        assert lot.id is not None
+        self.pending.revokes.append((lot.id, org_id))
+        self.visible.get(org_id, set()).discard(lot.code)
 
     def move(self, *, seq: int, site_id: int, metal: str, kind: str, grams: int,
              at: datetime) -> None:
@@ -218,16 +243,21 @@ class Workspace:
             self.pending.movement.append({"event_seq": seq, "site_id": site_id, "metal": metal,
                                           "kind": kind, "grams": grams, "occurred_at": at})
 
-    def metals_of(self, seq: int) -> set[str]:
-        """The metals of the lots that event `seq` created or changed (planned, not stored).
+    def lines_of(self, seq: int) -> list[tuple[str, str, dict[str, Any] | None]]:
+        """(code, role, state before) of the lots event `seq` created or changed, in order.
 
-        Events are planned one after another, so `seq`'s rows are the last ones planned."""
-        metals = set()
-        for s, code, _, _ in reversed(self.pending.event_lot):
-            if s != seq:
-                break
-            metals.add(self.lots[code].metal)
-        return metals
+        Events are planned one after another, so `seq`'s rows are the last ones planned:
+        reading them from the end keeps a batch's planning linear in its size."""
+        return [(code, role, before) for _, code, role, before in
+                _last(self.pending.event_lot, lambda row: row[0] == seq)]
+
+    def melt_rows_of(self, seq: int) -> list[dict[str, Any]]:
+        """The melt-input rows event `seq` planned (the last ones, as in `lines_of`)."""
+        return _last(self.pending.melt_input, lambda row: row["event_seq"] == seq)
+
+    def metals_of(self, seq: int) -> set[str]:
+        """The metals of the lots that event `seq` created or changed (planned, not stored)."""
+        return {self.lots[code].metal for code, _, _ in self.lines_of(seq)}
 
     def event_row(self, row: dict[str, Any]) -> None:
         self.pending.event.append(row)

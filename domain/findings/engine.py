@@ -44,7 +44,7 @@ def event_findings(ws: Workspace, cmd: c.Command, site: SiteInfo, seq: int,
             out.append(finding_row(kind, key, raised, org_id=site.org_id, site_id=site.id,
                                    lots=lots, events=[event], at=now))
 
-    mine = [(code, role, before) for s, code, role, before in ws.pending.event_lot if s == seq]
+    mine = ws.lines_of(seq)
     add("late-record", event, rules.late_record(cmd.occurred_at, now),
         [code for code, _, _ in mine])
     if isinstance(cmd, c.Receive):
@@ -61,7 +61,7 @@ def event_findings(ws: Workspace, cmd: c.Command, site: SiteInfo, seq: int,
             add("excess-loss", event, rules.excess_loss(sum(g for _, g in taken), made, grade),
                 [code for code, _ in taken])
     elif isinstance(cmd, c.Melt):
-        metal = sum(r["metal_g"] for r in ws.pending.melt_input if r["event_seq"] == seq)
+        metal = sum(r["metal_g"] for r in ws.melt_rows_of(seq))
         [product] = [code for code, role, _ in mine if role == "out"]
         raised = rules.melt_yield(ws.lots[product].mass_g, metal, cmd.product)
         if raised is not None:
