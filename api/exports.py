@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import Query
 from fastapi.responses import StreamingResponse
-from openpyxl import Workbook
 
 Format = Literal["json", "csv", "xlsx"]
 FormatQuery = Annotated[Format, Query(
@@ -77,6 +76,8 @@ def _csv_lines(header: Iterable[Sequence[Any]], columns: list[str],
 
 def _xlsx_chunks(title: str, header: Iterable[Sequence[Any]], columns: list[str],
                  rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    from openpyxl import Workbook  # loaded on the first spreadsheet: it costs ~30 MB a process
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     for h in header:

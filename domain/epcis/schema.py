@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 from domain.errors import InvalidInput
 
@@ -32,6 +33,8 @@ def _inline(node: Any, definitions: dict[str, Any], stack: tuple[str, ...] = ())
 
 @cache
 def validator() -> jsonschema.Draft7Validator:
+    import jsonschema  # loaded on the first EPCIS document, not by every server process
+
     text = resources.files("domain.epcis").joinpath("EPCIS-JSON-Schema.json").read_text("utf-8")
     schema = json.loads(text)
     return jsonschema.Draft7Validator(_inline(schema, schema["definitions"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import orjson
@@ -24,6 +24,11 @@ def _sqlite_instant(value: datetime | None) -> str | None:
     """What UtcDateTime and SQLite's DATETIME store together, in one step: UTC, as text."""
     if value is None:
         return None
+    return _instant_text(value)
+
+
+@lru_cache(maxsize=4096)  # a batch's rows repeat their events' few instants many times
+def _instant_text(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("naive datetime")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
@@ -54,6 +59,11 @@ def _is_json(table: Table, col: str) -> bool:
     return isinstance(table.c[col].type, JSON) or "JSON" in type(table.c[col].type).__name__
 
 
+# Below this many rows a multi-row INSERT costs PostgreSQL fewer round trips than a COPY
+# (which opens, streams and closes): a single event's rows are a few per table.
+COPY_FROM = 64
+
+
 def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert `rows` (dicts with the same keys) into `table`."""
     if not rows:
@@ -65,13 +75,24 @@ def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> No
                              _tuples(conn, table, cols, rows))  # type: ignore[arg-type]
         return
     json_cols = {c for c in cols if _is_json(table, c)}
+
+    def values(r: dict[str, Any]) -> list[Any]:
+        return [orjson.dumps(r[c]).decode() if c in json_cols and r[c] is not None else r[c]
+                for c in cols]
+
     raw = conn.connection.driver_connection
     assert raw is not None
+    if len(rows) < COPY_FROM:
+        marks = f"({', '.join(['%s'] * len(cols))})"
+        with raw.cursor() as cur:
+            cur.execute(f"INSERT INTO {table.name} ({', '.join(cols)}) "  # type: ignore[call-overload]
+                        f"VALUES {', '.join([marks] * len(rows))}",
+                        [v for r in rows for v in values(r)])
+        return
     with raw.cursor() as cur, cur.copy(
             f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
         for r in rows:
-            copy.write_row([orjson.dumps(r[c]).decode() if c in json_cols and r[c] is not None
-                            else r[c] for c in cols])
+            copy.write_row(values(r))
 
 
 def execute_many(conn: Connection, table: Table, sql: str,

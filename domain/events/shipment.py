@@ -39,23 +39,22 @@ def plan_receive(ws: Workspace, cmd: Receive, site: SiteInfo, seq: int) -> list[
     for i, item in enumerate(cmd.lots):
         pointer = f"/lots/{i}/lot"
         lot = ws.lot(item.lot, pointer)
-        label = codes.format_lot_code(lot.code)
         if lot.code in seen:
             raise InvalidInput("a lot may appear only once in a receipt", code="duplicate-lot",
                                pointer=pointer)
         seen.add(lot.code)
         if lot.status != "in_transit":
-            raise RuleViolation(f"lot {label} is not in transit", code="not-in-transit",
-                                pointer=pointer)
+            raise RuleViolation(f"lot {codes.format_lot_code(lot.code)} is not in transit",
+                                code="not-in-transit", pointer=pointer)
         if lot.dest_site_id != site.id:
-            raise RuleViolation(f"lot {label} was shipped to another site",
+            raise RuleViolation(f"lot {codes.format_lot_code(lot.code)} was shipped to another site",
                                 code="wrong-destination", pointer=pointer)
         ws.in_order(lot, cmd.occurred_at, pointer)
         mass = grams(item.mass_kg)
         if mass * 100 > lot.mass_g * (100 + limit) and not item.reason:
             raise RuleViolation(
-                f"lot {label} was shipped at {lot.mass_g / 1000:.3f} kg: a receipt more than "
-                f"{limit} % heavier needs a reason", code="receive-mass-implausible",
+                f"lot {codes.format_lot_code(lot.code)} was shipped at {lot.mass_g / 1000:.3f} "
+                f"kg: a receipt more than {limit} % heavier needs a reason", code="receive-mass-implausible",
                 pointer=f"/lots/{i}/mass_kg", shipped_kg=lot.mass_g / 1000)
         arrived.append((lot, mass))
         ws.put(lot, lr.receive(lot, mass, org_id=site.org_id, site_id=site.id, seq=seq,

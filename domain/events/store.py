@@ -72,7 +72,11 @@ ACCESS = select(access_t.c.lot_id, access_t.c.org_id).where(
     access_t.c.lot_id.in_(bindparam("ids", expanding=True)))
 RESERVED = select(label_t.c.code, label_t.c.site_id).where(
     label_t.c.code.in_(bindparam("codes", expanding=True)))
-LOT_CODES = select(lot_t.c.code).where(lot_t.c.code.in_(bindparam("codes", expanding=True)))
+# A fresh code already used by a lot or a pre-printed label (one statement for both).
+CODE_IN_USE = select(lot_t.c.code).where(lot_t.c.code.in_(bindparam("codes", expanding=True))) \
+    .union_all(select(label_t.c.code).where(label_t.c.code.in_(bindparam("codes",
+                                                                        expanding=True)))) \
+    .limit(1)
 
 
 @dataclass(frozen=True)
@@ -190,8 +194,8 @@ GRANT = "INSERT INTO lot_access (lot_id, org_id) VALUES (?, ?) ON CONFLICT DO NO
 
 def write(conn: Connection, pending: Pending, lots: dict[str, LotRecord]) -> None:
     """Store what a batch planned, one statement per table; new lots get their ids here."""
-    if pending.fresh_codes and (reserved_labels(conn, pending.fresh_codes) or conn.execute(
-            LOT_CODES, {"codes": pending.fresh_codes}).first()):
+    if pending.fresh_codes and conn.execute(CODE_IN_USE,
+                                            {"codes": pending.fresh_codes}).first():
         # A random code hit an existing lot or a pre-printed label: the retry draws anew.
         raise CodeCollision("a new lot code is already in use; retry")
     ids = next_ids(conn, lot_t, "id", len(pending.created))

@@ -167,16 +167,16 @@ class Workspace:
     def held_lot(self, ref: str, pointer: str, site: SiteInfo, at: datetime) -> LotRecord:
         """A lot the caller's organisation holds, active, at `site`."""
         lot = self.lot(ref, pointer)
-        label = codes.format_lot_code(lot.code)
         if lot.status != "active":
-            raise RuleViolation(f"lot {label} is {lot.status.replace('_', ' ')}",
-                                code="lot-not-active", pointer=pointer)
+            raise RuleViolation(f"lot {codes.format_lot_code(lot.code)} is "
+                                f"{lot.status.replace('_', ' ')}", code="lot-not-active",
+                                pointer=pointer)
         if lot.org_id != self.actor.org_id:
-            raise RuleViolation(f"lot {label} is held by another organisation",
-                                code="not-custodian", pointer=pointer)
+            raise RuleViolation(f"lot {codes.format_lot_code(lot.code)} is held by another "
+                                "organisation", code="not-custodian", pointer=pointer)
         if lot.site_id != site.id:
-            raise RuleViolation(f"lot {label} is not at site {site.code}",
-                                code="lot-not-at-site", pointer=pointer)
+            raise RuleViolation(f"lot {codes.format_lot_code(lot.code)} is not at site "
+                                f"{site.code}", code="lot-not-at-site", pointer=pointer)
         self.in_order(lot, at, pointer)
         return lot
 

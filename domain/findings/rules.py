@@ -26,6 +26,9 @@ def weight_gap(shipped_g: int, received_g: int, site: str) -> Raised | None:
     tolerance), per site."""
     pct = threshold("weight-gap", "tolerance_pct", site)
     floor = threshold("weight-gap", "tolerance_min_kg", site)
+    gap = abs(received_g - shipped_g)
+    if gap <= floor.value * 1000 or gap * 100 <= shipped_g * pct.value:  # exact (Decimal)
+        return None  # every receipt is checked: the common answer without fractions
     tolerance = max(Fraction(shipped_g) * Fraction(pct.value) / 100, Fraction(floor.value) * 1000)
     gap = abs(received_g - shipped_g)
     if gap <= tolerance:
@@ -59,7 +62,10 @@ def melt_yield(output_g: int, metal_g: int, product: str) -> Raised | None:
 
 def late_record(occurred_at: datetime, recorded_at: datetime) -> Raised | None:
     rule = threshold("late-record", "max_days")
-    days = Fraction(int((recorded_at - occurred_at).total_seconds()), DAY_S)
+    seconds = int((recorded_at - occurred_at).total_seconds())
+    if seconds <= rule.value * DAY_S:  # exact (Decimal); every event is checked
+        return None
+    days = Fraction(seconds, DAY_S)
     return (rule, rule.params(_dec(days))) if days > rule.value else None
 
 

@@ -28,6 +28,8 @@ PLACED, TREE = 1, 2  # the state rows
 SIZE = select(state_t.c.size).where(state_t.c.id == bindparam("row"))
 LOCK = SIZE.with_for_update()
 SET_SIZE = update(state_t).where(state_t.c.id == bindparam("row")).values(size=bindparam("size"))
+# Lock the row and take `n` places in one statement: the place before is the first one taken.
+ADVANCE = text("UPDATE tlog_state SET size = size + :n WHERE id = :row RETURNING size - :n")
 NODES = select(node_t.c.key, node_t.c.hash).where(
     node_t.c.key.in_(bindparam("keys", expanding=True)))
 LEVEL = 1 << 48  # a node's key: level · 2^48 + index, one integer the primary key indexes
@@ -54,10 +56,14 @@ def lock(conn: Connection, row: int) -> int:
 
 def assign(conn: Connection, seqs: Sequence[int]) -> int:
     """Give the events `seqs` the next places, in order; answers the first."""
-    start = lock(conn, PLACED)
+    found = conn.execute(ADVANCE, {"row": PLACED, "n": len(seqs)}).scalar()
+    if found is None:  # an emptied database
+        start = lock(conn, PLACED)
+        conn.execute(SET_SIZE, {"row": PLACED, "size": start + len(seqs)})
+    else:
+        start = int(found)
     bulk.insert(conn, leaf_t, [{"idx": start + i, "event_seq": seq}
                                for i, seq in enumerate(seqs)])
-    conn.execute(SET_SIZE, {"row": PLACED, "size": start + len(seqs)})
     return start
 
 
