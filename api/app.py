@@ -11,6 +11,7 @@ from api import problems
 from api.background import background_work
 from api.body_limit import KIB, MIB, BodyLimit
 from api.deps import TokenCache
+from api.group_commit import GroupCommit
 from api.label_render import PdfCache
 from api.routes import (
     auth,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     app.state.token_cache = TokenCache()
+    app.state.group_commit = GroupCommit(app.state.db, settings)  # single events, grouped
     app.state.label_pdfs = PdfCache()
     # Read once at start: a configured key that cannot be read stops the server here.
     app.state.log_signer = load_signer(settings.log_key_file) if settings.log_key_file else None

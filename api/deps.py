@@ -77,11 +77,13 @@ async def current_actor(request: Request,
         raise Unauthenticated("a bearer token is required", code="unauthenticated")
     cache: TokenCache = request.app.state.token_cache
     digest = token_digest(credentials.credentials)
-    actor = cache.get(digest)
-    if actor is None:  # the database is read in the thread pool, off the event loop
-        actor, expires_at = await run_in_threadpool(_lookup, request.app.state.db,
-                                                    credentials.credentials)
-        cache.put(digest, actor, expires_at)
+    cached = cache.get(digest)
+    if cached is not None:
+        return cached
+    # the database is read in the thread pool, off the event loop
+    actor, expires_at = await run_in_threadpool(_lookup, request.app.state.db,
+                                                credentials.credentials)
+    cache.put(digest, actor, expires_at)
     return actor
 
 

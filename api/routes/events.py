@@ -23,6 +23,7 @@ from domain.tlog.service import index_of as log_index_of
 from domain.visibility import EventRead
 
 router = APIRouter(tags=["events"])
+INLINE_BODY = 8 * 1024  # bytes: a body this small is parsed on the event loop
 single = TypeAdapter(EventCommand)
 EventType = Annotated[str | None, Query(pattern="^(collect|declare|import|transform|ship|receive|assay|"
                                               "melt|void)$")]
@@ -137,13 +138,19 @@ async def post_events(request: Request, actor: ActorDep, db: DbDep,
         return await run_in_threadpool(
             lambda: rehearsal.dry_run(db, actor, settings, *parse_events(raw), event_json))
 
-    def work() -> tuple[list[Recorded], bool]:
+    def parse() -> tuple[list[Command], bool]:
         commands, is_batch = parse_events(raw)
         check_lots_per_request(commands, settings.max_lots_per_request)
-        return write(db, lambda s: record_events(s, actor=actor, settings=settings,
-                                                 events=commands, batch=is_batch)), is_batch
+        return commands, is_batch
 
-    recorded, is_batch = await run_in_threadpool(work)
+    # A small body is parsed here (cheaper than a hop to the thread pool); a single event is
+    # recorded in a group with the other single events waiting (api/group_commit.py).
+    commands, is_batch = parse() if len(raw) <= INLINE_BODY else await run_in_threadpool(parse)
+    if is_batch:
+        recorded = await run_in_threadpool(lambda: write(db, lambda s: record_events(
+            s, actor=actor, settings=settings, events=commands, batch=True)))
+    else:
+        recorded = await request.app.state.group_commit.record(actor, commands)
     status = 200 if all(r.replay for r in recorded) else 201
     answers = [{**event_json(r), "replay": r.replay} for r in recorded]
     body: Any = {"events": answers} if is_batch else answers[0]

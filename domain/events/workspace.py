@@ -150,7 +150,7 @@ class Workspace:
         code = _code(ref, pointer)
         lot = self.lots.get(code)
         if lot is None or not (lot.org_id == self.actor.org_id
-                               or code in self.visible.get(self.actor.org_id, ())):
+                               or code in self.visible.get(self.actor.org_id or 0, ())):
             raise NotFound(f"no lot {codes.format_lot_code(code)}", code="lot-not-found",
                            pointer=pointer)
         return lot
