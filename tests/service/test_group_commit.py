@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -34,7 +35,9 @@ def _run_group(w: World, items: Sequence[tuple[str, dict[str, Any]]]) -> tuple[G
         writer._record(group)
         return await asyncio.gather(*(r.future for r in group), return_exceptions=True)
 
-    return writer, asyncio.run(main())
+    # On a thread of its own: an earlier test may leave an event loop running on this one.
+    with ThreadPoolExecutor(1) as pool:
+        return writer, pool.submit(lambda: asyncio.run(main())).result()
 
 
 def _events(w: World) -> int:
