@@ -6,12 +6,15 @@ between the two is what scraptrace's rules cost.
 
 from __future__ import annotations
 
+import gc
+
 import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 from sqlalchemy import text
 
+from api.memory import tune_malloc
 from domain.commands import EventCommand
 from domain.db import Database
 from domain.settings import get_settings
@@ -56,3 +59,9 @@ def bare_trace(lot_id: int) -> Response:
     with db().read() as s:
         rows = s.execute(WALKS["back"], {"root": lot_id, "max_depth": MAX_DEPTH}).all()
     return Response(orjson.dumps([list(r) for r in rows]), media_type="application/json")
+
+
+# The same process set-up as api/main.py, so that the baseline is served exactly as the app is.
+tune_malloc()
+gc.collect()
+gc.freeze()

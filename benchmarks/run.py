@@ -348,7 +348,9 @@ def capture_runs(kind: str, tmp: Path) -> list[dict[str, Any]]:
 
 
 def size_runs(kind: str, tmp: Path, lots: int, name: str, with_lot_read: bool,
-              ) -> tuple[list[dict[str, Any]], float]:
+              ) -> tuple[list[dict[str, Any]], tuple[str, dict[str, int]]]:
+    """The figures at `lots` lots; also answers the database (url, seed stats), which the
+    trace figure reuses."""
     url = fresh(kind, tmp, f"lots{lots}")
     settings = Settings(database_url=url)
     t0 = time.perf_counter()
@@ -392,7 +394,7 @@ def size_runs(kind: str, tmp: Path, lots: int, name: str, with_lot_read: bool,
                              errors=read["errors"]))
     out.append(entry(f"seed_{name.split('_')[1]}", kind, round(seed_s, 1), "s", None, "lower",
                      lots=stats["lots"], events=stats["events"]))
-    return out, seed_s
+    return out, (url, stats)
 
 
 def bench(kind: str) -> list[dict[str, Any]]:
@@ -424,12 +426,12 @@ def bench(kind: str) -> list[dict[str, Any]]:
         console.print(f"[bold]{kind}[/bold]: 10^4 lots")
         runs += size_runs(kind, tmp, 10_000, "report_1e4", False)[0]
         console.print(f"[bold]{kind}[/bold]: 10^5 lots")
-        runs += size_runs(kind, tmp, 100_000, "report_1e5", not FULL)[0]
-        runs += trace_runs(kind, tmp)
+        sized, seeded = size_runs(kind, tmp, 100_000, "report_1e5", not FULL)
+        runs += sized + trace_runs(kind, tmp, 100_000, seeded)
         if FULL:
             console.print(f"[bold]{kind}[/bold]: 10^6 lots")
-            runs += size_runs(kind, tmp, 1_000_000, "report_1e6", True)[0]
-            runs += trace_runs(kind, tmp, 1_000_000)
+            sized, seeded = size_runs(kind, tmp, 1_000_000, "report_1e6", True)
+            runs += sized + trace_runs(kind, tmp, 1_000_000, seeded)
         else:
             runs.append(entry("report_1e6", kind, None, "s", None, "lower",
                               skipped="set SCRAPTRACE_BENCH_FULL=1 to build 10^6 lots"))

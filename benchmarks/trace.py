@@ -59,10 +59,16 @@ def _bare_query_ms(url: str, ids: list[int]) -> float:
     return round(statistics.median(times[len(ids):]), 3)
 
 
-def trace_runs(kind: str, tmp: Path, lots: int = 100_000) -> list[dict[str, Any]]:
+def trace_runs(kind: str, tmp: Path, lots: int = 100_000,
+               seeded: tuple[str, dict[str, int]] | None = None) -> list[dict[str, Any]]:
+    """The trace figure at `lots` lots; `seeded`: (url, stats) of a database `seed scale`
+    built with that many already (the size runs' own), else one is built."""
     name = f"trace_1e{len(str(lots)) - 1}"
-    url = fresh(kind, tmp, name)
-    stats = seed_scale(Database(url), Settings(database_url=url), lots=lots, progress=True)
+    if seeded is None:
+        url = fresh(kind, tmp, name)
+        stats = seed_scale(Database(url), Settings(database_url=url), lots=lots, progress=True)
+    else:
+        url, stats = seeded
     db = Database(url)
     if not db.is_sqlite:  # statistics as autovacuum would have gathered them by now
         with db.engine.begin() as conn:

@@ -7,6 +7,7 @@ command model and recorded by the same capture use case, in batches of up to 1,0
 
 from __future__ import annotations
 
+import gc
 import random
 import uuid
 from collections.abc import Iterator
@@ -347,6 +348,9 @@ def seed_scale(db: Database, settings: Settings, *, lots: int, seed: int = 7,
             for key in done:
                 stats[key] += done[key]
             bar.update(task, completed=stats["collected_lots"], events=stats["events"])
+            # What survives a chunk (the generator's record of every lot so far) lives to the
+            # end: kept out of the collector, whose full passes would walk it again and again.
+            gc.freeze()
     with db.read() as session:  # every row the capture wrote, table by table
         for table in ("event_lot", "lot_access", "movement", "melt_input"):
             stats[table] = session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
