@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -335,7 +335,7 @@ def seed_scale(db: Database, settings: Settings, *, lots: int, seed: int = 7,
         task = bar.add_task("lots", total=lots, events=0)
         batches = _batches(generate(members, lots, seed=seed, tz=settings.tz))
         analyse_at = 2_000
-        for chunk in _committed(batches, commit_every):
+        for chunk in _steps(batches, commit_every):
             analyse = not db.is_sqlite and stats["events"] >= analyse_at
             for attempt in range(3):  # a random lot code already in use: the chunk is redrawn
                 try:
@@ -384,12 +384,13 @@ def _record_chunk(db: Database, settings: Settings, actors: dict[str, Any], chun
     return done
 
 
-def _steps(chunk: list[Request], size: int = MAX_BATCH) -> Iterator[list[Request]]:
-    """Consecutive requests (of any sites) of about `size` events in all: recorded in one
-    step, as the requests of several sites' devices arriving together would be."""
+def _steps(requests: Iterable[Request], size: int = MAX_BATCH) -> Iterator[list[Request]]:
+    """Consecutive requests (of any sites) of at most `size` events in all (or one larger
+    request): a step recorded at once, as the requests of several sites' devices arriving
+    together would be, or a transaction's worth of steps."""
     step: list[Request] = []
     events = 0
-    for req in chunk:
+    for req in requests:
         if step and events + len(req.bodies) > size:
             yield step
             step, events = [], 0
@@ -398,15 +399,3 @@ def _steps(chunk: list[Request], size: int = MAX_BATCH) -> Iterator[list[Request
     if step:
         yield step
 
-
-def _committed(batches: Iterator[Request], size: int) -> Iterator[list[Request]]:
-    chunk: list[Request] = []
-    events = 0
-    for req in batches:
-        chunk.append(req)
-        events += len(req.bodies)
-        if events >= size:
-            yield chunk
-            chunk, events = [], 0
-    if chunk:
-        yield chunk

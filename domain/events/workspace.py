@@ -114,8 +114,9 @@ class Workspace:
         loaded = store.load_lots(self.conn, wanted)
         self.lots.update(loaded)
         self.taken |= loaded.keys()
+        # Lots that some organisation of the batch does not hold: what may it see of them?
         others = {lot.id: lot.code for lot in loaded.values()
-                  if lot.id is not None and ({lot.org_id} != self.orgs)}
+                  if lot.id is not None and any(org != lot.org_id for org in self.orgs)}
         for lot_id, org_id in store.accessible(self.conn, others, self.orgs):
             self.visible.setdefault(org_id, set()).add(others[lot_id])
         self.reserved.update(store.reserved_labels(self.conn, wanted - loaded.keys()))
